@@ -1,0 +1,287 @@
+//! [axum](https://docs.rs/axum) integration of the Rust port of Auth.js.
+//!
+//! All logic lives in [`auth_core`]; this crate mounts the Auth.js routes, gives handlers the
+//! session through the [`AuthSession`] extractor, and protects routes with [`RequireSession`].
+//!
+//! ```no_run
+//! use auth_axum::{AuthRouterExt, AuthSession, RequireSession};
+//! use auth_core::{AuthConfig, User, providers::{CredentialInput, CredentialsProvider}};
+//! use axum::{Router, routing::get};
+//!
+//! # async fn run() {
+//! let auth = AuthConfig::new()
+//!     .env_defaults() // AUTH_SECRET, AUTH_URL, AUTH_TRUST_HOST, …
+//!     .provider(
+//!         CredentialsProvider::new()
+//!             .field("username", CredentialInput::text("Username"))
+//!             .field("password", CredentialInput::password("Password"))
+//!             .authorize(|c| async move {
+//!                 let ok = c.get("username") == Some("alice") && c.get("password") == Some("wonderland");
+//!                 Ok(ok.then(|| User::new("1").name("Alice")))
+//!             }),
+//!     )
+//!     .build()
+//!     .expect("valid configuration");
+//!
+//! let app = Router::new()
+//!     // Only signed-in users: browsers are sent to the sign-in page, API callers get 401.
+//!     .route("/dashboard", get(|AuthSession(session): AuthSession| async move {
+//!         format!("Hello {:?}", session.user.and_then(|u| u.name))
+//!     }))
+//!     .route_layer(RequireSession::new(auth.clone()))
+//!     // Anyone; the session if there is one.
+//!     .route("/", get(|session: Option<AuthSession>| async move {
+//!         if session.is_some() { "signed in" } else { "anonymous" }
+//!     }))
+//!     // The Auth.js routes under /auth, and the session for the extractors. Call it last.
+//!     .with_auth(auth);
+//!
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:3000").await.unwrap();
+//! axum::serve(listener, app).await.unwrap();
+//! # }
+//! ```
+//!
+//! Inside `Router::nest`, the core still sees the full path (through `OriginalUri`), so the
+//! base path must be the full one (`/api/auth` for routes nested under `/api`).
+
+use std::{
+    convert::Infallible,
+    future::Future,
+    pin::Pin,
+    task::{Context, Poll},
+};
+
+use auth_core::{Auth, Session};
+use axum::{
+    Router,
+    body::Body,
+    extract::{FromRequestParts, OptionalFromRequestParts, OriginalUri, Request},
+    http::{HeaderMap, HeaderValue, StatusCode, header, request::Parts},
+    response::{IntoResponse, Response},
+    routing::any,
+};
+use tower_layer::Layer;
+use tower_service::Service;
+
+/// The Auth.js routes (`<base path>/{*action}`, GET and POST) as a router to merge.
+pub fn routes<S>(auth: Auth) -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+{
+    let path = format!("{}/{{*action}}", auth.base_path());
+    Router::new().route(&path, any(handle)).with_state(auth)
+}
+
+/// Hands a request to the core. Inside `Router::nest` axum strips the prefix from the URI;
+/// the core needs the original one.
+async fn handle(
+    axum::extract::State(auth): axum::extract::State<Auth>,
+    request: Request,
+) -> Response {
+    let (mut parts, body) = request.into_parts();
+    if let Some(OriginalUri(uri)) = parts.extensions.get::<OriginalUri>() {
+        parts.uri = uri.clone();
+    }
+    auth.handle(Request::from_parts(parts, body))
+        .await
+        .map(Body::from)
+}
+
+/// Adds Auth.js to a router.
+pub trait AuthRouterExt {
+    /// Merges the Auth.js routes and makes `auth` available to the extractors of every route
+    /// added before this call (so call it last).
+    #[must_use]
+    fn with_auth(self, auth: Auth) -> Self;
+}
+
+impl<S> AuthRouterExt for Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+{
+    fn with_auth(self, auth: Auth) -> Self {
+        self.merge(routes(auth.clone()))
+            .layer(axum::Extension(auth))
+    }
+}
+
+/// The session of the request.
+///
+/// As `AuthSession`, the route requires a signed-in user: a browser (one that accepts
+/// `text/html`) is redirected to the sign-in page with `callbackUrl` set to the page it asked
+/// for, and anything else gets `401`. As `Option<AuthSession>`, a missing session is `None`.
+#[derive(Debug, Clone)]
+pub struct AuthSession(pub Session);
+
+impl<S: Send + Sync> FromRequestParts<S> for AuthSession {
+    type Rejection = SessionRejection;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let auth = auth_of(parts)?;
+        match session_of(&auth, parts).await {
+            Some(session) => Ok(session),
+            None => Err(unauthenticated(&auth, &parts.headers, &original_uri(parts))),
+        }
+    }
+}
+
+impl<S: Send + Sync> OptionalFromRequestParts<S> for AuthSession {
+    type Rejection = SessionRejection;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        _state: &S,
+    ) -> Result<Option<Self>, Self::Rejection> {
+        let auth = auth_of(parts)?;
+        Ok(session_of(&auth, parts).await)
+    }
+}
+
+fn auth_of(parts: &Parts) -> Result<Auth, SessionRejection> {
+    parts.extensions.get::<Auth>().cloned().ok_or_else(|| {
+        tracing::error!(target: "auth_axum", "AuthSession used on a route without `with_auth`");
+        SessionRejection::NotConfigured
+    })
+}
+
+/// Why a route that needs a session refused the request.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum SessionRejection {
+    /// A browser without a session: `303` to the sign-in page (carrying `callbackUrl`).
+    SignInRedirect(HeaderValue),
+    /// An API caller without a session: `401` with `{"error":"Unauthorized"}`.
+    Unauthorized,
+    /// The route has no `Auth` (`with_auth` was not applied to it): a programming error, `500`.
+    NotConfigured,
+}
+
+impl IntoResponse for SessionRejection {
+    fn into_response(self) -> Response {
+        match self {
+            Self::SignInRedirect(location) => {
+                (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response()
+            }
+            Self::Unauthorized => (
+                StatusCode::UNAUTHORIZED,
+                [(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/json"),
+                )],
+                r#"{"error":"Unauthorized"}"#,
+            )
+                .into_response(),
+            Self::NotConfigured => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "auth is not configured on this route",
+            )
+                .into_response(),
+        }
+    }
+}
+
+/// The session [`RequireSession`] already resolved, or a fresh read.
+async fn session_of(auth: &Auth, parts: &Parts) -> Option<AuthSession> {
+    if let Some(session) = parts.extensions.get::<AuthSession>() {
+        return Some(session.clone());
+    }
+    auth.session(&parts.headers).await.map(AuthSession)
+}
+
+fn original_uri(parts: &Parts) -> String {
+    parts
+        .extensions
+        .get::<OriginalUri>()
+        .map_or_else(|| parts.uri.to_string(), |OriginalUri(uri)| uri.to_string())
+}
+
+/// The answer to a request that needs a session and has none.
+fn unauthenticated(auth: &Auth, headers: &HeaderMap, path_and_query: &str) -> SessionRejection {
+    let wants_html = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html"));
+    if wants_html {
+        let back = match auth.origin(headers) {
+            Some(origin) => format!("{origin}{path_and_query}"),
+            None => path_and_query.to_owned(),
+        };
+        if let Some(location) = auth
+            .sign_in_url(headers, &back)
+            .and_then(|url| HeaderValue::from_str(&url).ok())
+        {
+            return SessionRejection::SignInRedirect(location);
+        }
+    }
+    SessionRejection::Unauthorized
+}
+
+/// A layer that lets only signed-in users through (browsers are redirected to sign in, API
+/// callers get `401`), and hands the session on to the [`AuthSession`] extractor.
+#[derive(Debug, Clone)]
+pub struct RequireSession {
+    auth: Auth,
+}
+
+impl RequireSession {
+    /// Protects routes with `auth`'s sessions.
+    pub fn new(auth: Auth) -> Self {
+        Self { auth }
+    }
+}
+
+impl<S> Layer<S> for RequireSession {
+    type Service = RequireSessionService<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        RequireSessionService {
+            auth: self.auth.clone(),
+            inner,
+        }
+    }
+}
+
+/// The service of [`RequireSession`].
+#[derive(Debug, Clone)]
+pub struct RequireSessionService<S> {
+    auth: Auth,
+    inner: S,
+}
+
+impl<S> Service<Request> for RequireSessionService<S>
+where
+    S: Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, mut request: Request) -> Self::Future {
+        let auth = self.auth.clone();
+        // The clone that was made ready must serve this call.
+        let clone = self.inner.clone();
+        let mut inner = std::mem::replace(&mut self.inner, clone);
+        Box::pin(async move {
+            match auth.session(request.headers()).await {
+                Some(session) => {
+                    let extensions = request.extensions_mut();
+                    extensions.insert(AuthSession(session));
+                    extensions.insert(auth);
+                    inner.call(request).await
+                }
+                None => {
+                    let path = request
+                        .extensions()
+                        .get::<OriginalUri>()
+                        .map_or_else(|| request.uri().to_string(), |OriginalUri(u)| u.to_string());
+                    Ok(unauthenticated(&auth, request.headers(), &path).into_response())
+                }
+            }
+        })
+    }
+}

@@ -1,0 +1,100 @@
+//! The actions, one file each, and the dispatch table (Auth.js `lib/index.ts`).
+
+mod callback;
+mod csrf;
+mod pages;
+mod providers;
+mod session;
+mod signin;
+mod signout;
+
+use http::StatusCode;
+use serde_json::Value;
+
+use crate::{
+    auth::Inner,
+    config::origin::Origin,
+    context::RequestContext,
+    error::{Error, ErrorKind, ErrorPage},
+    request::{Action, Method},
+    response::AuthResponse,
+};
+
+/// Runs the action of `ctx` and attaches the cookies `init` queued (except on `/providers`,
+/// which sets none, as in Auth.js).
+pub(crate) async fn dispatch(ctx: &mut RequestContext<'_>) -> Result<AuthResponse, Error> {
+    let response = match (ctx.method, ctx.action) {
+        (Method::Get, Action::Providers) => return Ok(providers::list(ctx)),
+        (Method::Get, Action::Csrf) => csrf::get(ctx),
+        (Method::Get, Action::Session) => session::get(ctx).await,
+        (Method::Post, Action::Session) => session::update(ctx).await?,
+        (Method::Get, Action::SignIn) => signin::page(ctx)?,
+        (Method::Post, Action::SignIn) => signin::start(ctx)?,
+        (Method::Get, Action::SignOut) => signout::page(ctx),
+        (Method::Post, Action::SignOut) => signout::sign_out(ctx).await?,
+        (_, Action::Callback) => callback::handle(ctx).await?,
+        (Method::Get, Action::VerifyRequest) => pages::verify_request(ctx),
+        (Method::Get, Action::Error) => pages::error(ctx),
+        (Method::Get, Action::WebauthnOptions) => {
+            return Err(Error::new(
+                ErrorKind::InvalidProvider,
+                "webauthn-options needs a WebAuthn provider",
+            ));
+        }
+        (Method::Post, action) => {
+            return Err(Error::new(
+                ErrorKind::UnknownAction,
+                format!("Unsupported action: POST {}", action.as_str()),
+            ));
+        }
+    };
+    let mut cookies = ctx.take_queued();
+    cookies.extend(response.cookies);
+    Ok(AuthResponse {
+        cookies,
+        ..response
+    })
+}
+
+/// Logs `error` and turns it into Auth.js's answer (spec §1.7): `400 null` for `POST /session`,
+/// else a redirect to the sign-in or error page with `error=<code>` (and `code=` for
+/// credentials). Cookies queued by the failed request are dropped.
+pub(crate) fn error_response(
+    auth: &Inner,
+    origin: &Origin,
+    method: Method,
+    action: Action,
+    error: &Error,
+) -> AuthResponse {
+    log_error(error);
+    if method == Method::Post && action == Action::Session {
+        return AuthResponse::json(Value::Null).with_status(StatusCode::BAD_REQUEST);
+    }
+    let kind = error.kind();
+    let mut query = format!("error={}", kind.client_code());
+    if kind == ErrorKind::CredentialsSignin {
+        let code = error.code().unwrap_or("credentials");
+        query.push_str("&code=");
+        query.push_str(&crate::cookies::encode_component(code));
+    }
+    let (custom, default) = match kind.page() {
+        ErrorPage::SignIn => (&auth.pages.sign_in, "signin"),
+        ErrorPage::Error => (&auth.pages.error, "error"),
+    };
+    let path = match custom {
+        Some(page) => page.clone(),
+        None => format!("{}/{default}", auth.base_path),
+    };
+    let separator = if path.contains('?') { '&' } else { '?' };
+    AuthResponse::redirect(format!("{}{path}{separator}{query}", origin.url))
+}
+
+fn log_error(error: &Error) {
+    let kind = error.kind().type_name();
+    let source = std::error::Error::source(error).map(ToString::to_string);
+    if error.kind().is_client_safe() {
+        tracing::warn!(target: "auth_core", kind, message = error.message(), source, "[auth][warn] {kind}");
+    } else {
+        tracing::error!(target: "auth_core", kind, message = error.message(), source, "[auth][error] {kind}");
+    }
+}

@@ -1,0 +1,80 @@
+//! `GET /signin` (the sign-in page) and `POST /signin/:provider` (start a sign-in).
+
+use http::StatusCode;
+
+use crate::{
+    context::RequestContext,
+    cookies::encode_component,
+    error::{Error, ErrorKind},
+    pages::{self, SignInPage, SignInProvider},
+    providers::Provider,
+    response::AuthResponse,
+};
+
+/// The built-in sign-in page, or a redirect to `pages.sign_in`.
+pub(super) fn page(ctx: &RequestContext<'_>) -> Result<AuthResponse, Error> {
+    if ctx.provider.is_some() {
+        return Err(Error::new(
+            ErrorKind::UnknownAction,
+            "GET /signin/:provider is not an action; POST to it instead",
+        ));
+    }
+    let error = ctx.query.get("error").map(String::as_str);
+    if let Some(custom) = &ctx.auth.pages.sign_in {
+        let separator = if custom.contains('?') { '&' } else { '?' };
+        let mut location = format!(
+            "{custom}{separator}callbackUrl={}",
+            encode_component(&ctx.callback_url)
+        );
+        if let Some(error) = error {
+            location.push_str("&error=");
+            location.push_str(&encode_component(error));
+        }
+        return Ok(AuthResponse::redirect(location));
+    }
+    let urls: Vec<(String, String)> = ctx
+        .auth
+        .providers
+        .iter()
+        .map(|p| {
+            (
+                ctx.action_url(&format!("signin/{}", p.id())),
+                ctx.action_url(&format!("callback/{}", p.id())),
+            )
+        })
+        .collect();
+    let providers: Vec<SignInProvider<'_>> = ctx
+        .auth
+        .providers
+        .iter()
+        .zip(&urls)
+        .map(|(provider, (_signin, callback))| match provider {
+            Provider::Credentials(p) => SignInProvider::Credentials {
+                id: provider.id(),
+                name: provider.name(),
+                callback_url: callback,
+                fields: p.form_fields(),
+            },
+        })
+        .collect();
+    let html = pages::render_signin(&SignInPage {
+        theme: &ctx.auth.theme,
+        csrf_token: &ctx.csrf.token,
+        callback_url: &ctx.callback_url,
+        error,
+        email: ctx.query.get("email").map(String::as_str),
+        providers: &providers,
+    });
+    Ok(AuthResponse::html(StatusCode::OK, html))
+}
+
+/// Starts a sign-in. Credentials sign in through `POST /callback/:provider`, so for them (and
+/// without a provider) this sends the user to the sign-in page, as Auth.js does.
+pub(super) fn start(ctx: &RequestContext<'_>) -> Result<AuthResponse, Error> {
+    ctx.require_csrf()?;
+    match ctx.provider {
+        None | Some(Provider::Credentials(_)) => {
+            Ok(AuthResponse::redirect(ctx.action_url("signin")))
+        }
+    }
+}

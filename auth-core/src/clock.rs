@@ -1,0 +1,132 @@
+//! Time: an injectable clock, and the two date formats Auth.js writes.
+
+use std::{
+    fmt,
+    time::{SystemTime, UNIX_EPOCH},
+};
+
+/// A source of the current time, replaceable in tests.
+pub trait Clock: Send + Sync + 'static {
+    /// Milliseconds since the Unix epoch.
+    fn now_millis(&self) -> i64;
+}
+
+/// The system clock.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now_millis(&self) -> i64 {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+    }
+}
+
+/// A clock stopped at a given instant, for tests and vectors.
+#[derive(Debug, Clone, Copy)]
+pub struct FixedClock(pub i64);
+
+impl FixedClock {
+    /// A clock stopped at `secs` seconds since the epoch.
+    pub fn at_secs(secs: i64) -> Self {
+        Self(secs * 1000)
+    }
+}
+
+impl Clock for FixedClock {
+    fn now_millis(&self) -> i64 {
+        self.0
+    }
+}
+
+/// A civil date-time in UTC, split for formatting.
+struct Civil {
+    year: i64,
+    month: usize,
+    day: i64,
+    hour: i64,
+    minute: i64,
+    second: i64,
+    millis: i64,
+    weekday: usize,
+}
+
+fn civil(millis: i64) -> Civil {
+    let secs = millis.div_euclid(1000);
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    // Howard Hinnant's days-from-civil inverse.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    Civil {
+        year,
+        month: usize::try_from(month - 1).unwrap_or(0),
+        day,
+        hour: rem / 3600,
+        minute: rem % 3600 / 60,
+        second: rem % 60,
+        millis: millis.rem_euclid(1000),
+        // 1970-01-01 was a Thursday.
+        weekday: usize::try_from((days + 4).rem_euclid(7)).unwrap_or(0),
+    }
+}
+
+const WEEKDAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// The IMF-fixdate of a cookie's `Expires`, e.g. `Fri, 31 Jan 2025 12:00:00 GMT`.
+pub(crate) struct HttpDate(pub(crate) i64);
+
+impl fmt::Display for HttpDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let c = civil(self.0);
+        write!(
+            f,
+            "{}, {:02} {} {:04} {:02}:{:02}:{:02} GMT",
+            WEEKDAYS[c.weekday], c.day, MONTHS[c.month], c.year, c.hour, c.minute, c.second
+        )
+    }
+}
+
+/// JavaScript's `Date.prototype.toISOString`, e.g. `2025-01-31T12:00:00.000Z`.
+pub(crate) fn iso8601(millis: i64) -> String {
+    let c = civil(millis);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
+        c.year,
+        c.month + 1,
+        c.day,
+        c.hour,
+        c.minute,
+        c.second,
+        c.millis
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_like_javascript() {
+        // 2026-12-27T05:08:15.666Z, a value seen in the Auth.js vectors.
+        let ms = 1_798_348_095_666;
+        assert_eq!(iso8601(ms), "2026-12-27T05:08:15.666Z");
+        assert_eq!(HttpDate(ms).to_string(), "Sun, 27 Dec 2026 05:08:15 GMT");
+        assert_eq!(iso8601(0), "1970-01-01T00:00:00.000Z");
+        assert_eq!(
+            HttpDate(951_782_400_000).to_string(),
+            "Tue, 29 Feb 2000 00:00:00 GMT"
+        );
+    }
+}

@@ -1,0 +1,97 @@
+//! Environment inference (Auth.js's `setEnvDefaults`, spec §15.2). Only unset options are filled.
+
+use super::AuthConfig;
+use crate::secret::SecretList;
+
+fn non_empty(get: &dyn Fn(&str) -> Option<String>, name: &str) -> Option<String> {
+    get(name).filter(|v| !v.trim().is_empty())
+}
+
+pub(super) fn apply(config: &mut AuthConfig, get: &dyn Fn(&str) -> Option<String>) {
+    if config.secrets.is_empty() {
+        // The highest-numbered secret encrypts; `AUTH_SECRET` stays readable.
+        let names = [
+            "AUTH_SECRET_3",
+            "AUTH_SECRET_2",
+            "AUTH_SECRET_1",
+            "AUTH_SECRET",
+        ];
+        let mut secrets: Vec<String> = names.iter().filter_map(|n| non_empty(get, n)).collect();
+        if secrets.is_empty()
+            && let Some(secret) = non_empty(get, "NEXTAUTH_SECRET")
+        {
+            secrets.push(secret);
+        }
+        config.secrets = secrets.into_iter().collect::<SecretList>();
+    }
+
+    let env_url = non_empty(get, "AUTH_URL").or_else(|| non_empty(get, "NEXTAUTH_URL"));
+    if let Some(url) = &env_url
+        && config.url.is_none()
+    {
+        config.url = Some(url.clone());
+    }
+
+    if config.trust_host.is_none() {
+        // Unlike Auth.js, `AUTH_TRUST_HOST=false` means false.
+        if let Some(value) = non_empty(get, "AUTH_TRUST_HOST") {
+            let value = value.trim().to_ascii_lowercase();
+            config.trust_host = Some(!matches!(value.as_str(), "false" | "0" | "no" | "off"));
+        } else if env_url.is_some() {
+            config.trust_host = Some(true);
+        }
+    }
+
+    for provider in &mut config.providers {
+        provider.apply_env(get);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use crate::AuthConfig;
+
+    fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        move |k| map.get(k).cloned()
+    }
+
+    #[test]
+    fn secrets_rotate_highest_number_first() {
+        let c = AuthConfig::new().env_defaults_from(env(&[
+            ("AUTH_SECRET", "base"),
+            ("AUTH_SECRET_1", "one"),
+            ("AUTH_SECRET_3", "three"),
+        ]));
+        let list: Vec<&str> = c.secrets.iter().map(|s| s.expose()).collect();
+        assert_eq!(list, ["three", "one", "base"]);
+        let c = AuthConfig::new()
+            .secret("configured")
+            .env_defaults_from(env(&[("AUTH_SECRET", "env")]));
+        assert_eq!(
+            c.secrets.iter().next().map(|s| s.expose()),
+            Some("configured")
+        );
+        let c = AuthConfig::new().env_defaults_from(env(&[("NEXTAUTH_SECRET", "legacy")]));
+        assert_eq!(c.secrets.iter().next().map(|s| s.expose()), Some("legacy"));
+    }
+
+    #[test]
+    fn auth_url_sets_url_and_trust() {
+        let c = AuthConfig::new()
+            .env_defaults_from(env(&[("NEXTAUTH_URL", "https://a.test/api/auth")]));
+        assert_eq!(c.url.as_deref(), Some("https://a.test/api/auth"));
+        assert_eq!(c.trust_host, Some(true));
+        let c = AuthConfig::new().env_defaults_from(env(&[("AUTH_TRUST_HOST", "false")]));
+        assert_eq!(c.trust_host, Some(false));
+        let c = AuthConfig::new().env_defaults_from(env(&[("AUTH_TRUST_HOST", "1")]));
+        assert_eq!(c.trust_host, Some(true));
+        let c = AuthConfig::new().env_defaults_from(env(&[]));
+        assert_eq!(c.trust_host, None);
+    }
+}

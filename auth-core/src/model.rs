@@ -1,0 +1,167 @@
+//! The data that flows through sign-in and sessions: users, accounts, sessions and JWT claims.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::providers::ProviderKind;
+
+/// The claims of a JWT session (Auth.js's `JWT`): `name`, `email`, `picture`, `sub` by default,
+/// plus whatever the `jwt` callback adds, plus `iat`, `exp`, `jti` once encoded.
+pub type Token = Map<String, Value>;
+
+/// A signed-in user, as a provider or `authorize` returns it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct User {
+    /// The user's id; a random UUID is used when a provider gives none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Display name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Email address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Avatar URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
+}
+
+impl User {
+    /// A user with an id and nothing else.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self {
+            id: Some(id.into()),
+            ..Self::default()
+        }
+    }
+
+    /// Sets the display name.
+    #[must_use]
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Sets the email address.
+    #[must_use]
+    pub fn email(mut self, email: impl Into<String>) -> Self {
+        self.email = Some(email.into());
+        self
+    }
+
+    /// Sets the avatar URL.
+    #[must_use]
+    pub fn image(mut self, image: impl Into<String>) -> Self {
+        self.image = Some(image.into());
+        self
+    }
+
+    /// Auth.js's default JWT at sign-in: `{name, email, picture, sub}`; absent values are left
+    /// out, as JavaScript drops `undefined`.
+    pub(crate) fn default_token(&self) -> Token {
+        let mut token = Token::new();
+        let fields = [
+            ("name", &self.name),
+            ("email", &self.email),
+            ("picture", &self.image),
+            ("sub", &self.id),
+        ];
+        for (key, value) in fields {
+            if let Some(v) = value {
+                token.insert(key.to_owned(), Value::String(v.clone()));
+            }
+        }
+        token
+    }
+}
+
+/// The account a user signed in with (Auth.js's `Account`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Account {
+    /// The provider id, e.g. `credentials` or `github`.
+    pub provider: String,
+    /// The provider kind.
+    #[serde(rename = "type")]
+    pub kind: ProviderKind,
+    /// The user's id at the provider.
+    #[serde(rename = "providerAccountId")]
+    pub provider_account_id: String,
+    /// Token fields (`access_token`, `refresh_token`, `expires_at`, …) for OAuth accounts.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The user part of a [`Session`].
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SessionUser {
+    /// Display name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Email address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Avatar URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
+    /// Fields a `session` callback added to the user.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The session exposed to the browser by `GET /auth/session` and to the application.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Session {
+    /// The signed-in user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<SessionUser>,
+    /// When the session expires, as an ISO 8601 string (`2025-01-31T12:00:00.000Z`).
+    pub expires: String,
+    /// Fields a `session` callback added.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl Session {
+    /// Auth.js's default session for a JWT: the user from `name`, `email` and `picture`.
+    pub(crate) fn from_token(token: &Token, expires: String) -> Self {
+        let text = |key: &str| token.get(key).and_then(Value::as_str).map(str::to_owned);
+        Self {
+            user: Some(SessionUser {
+                name: text("name"),
+                email: text("email"),
+                image: text("picture"),
+                extra: Map::new(),
+            }),
+            expires,
+            extra: Map::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_token_drops_absent_fields() {
+        let user = User::new("1").name("Alice");
+        let token = user.default_token();
+        assert_eq!(
+            Value::Object(token),
+            serde_json::json!({"name": "Alice", "sub": "1"})
+        );
+    }
+
+    #[test]
+    fn session_serialises_like_auth_js() {
+        let token = User::new("1")
+            .name("Alice")
+            .email("alice@example.com")
+            .default_token();
+        let session = Session::from_token(&token, "2026-12-27T05:08:15.666Z".into());
+        assert_eq!(
+            serde_json::to_value(&session).expect("json"),
+            serde_json::json!({"user": {"name": "Alice", "email": "alice@example.com"}, "expires": "2026-12-27T05:08:15.666Z"})
+        );
+    }
+}

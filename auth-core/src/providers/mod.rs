@@ -1,0 +1,100 @@
+//! Providers: the ways a user can sign in.
+//!
+//! This release has the credentials provider; OAuth, OpenID Connect, email and WebAuthn
+//! providers plug into the same [`Provider`] enum.
+
+mod credentials;
+
+use serde::{Deserialize, Serialize};
+
+pub use credentials::{
+    Authorize, AuthorizeFuture, CredentialInput, Credentials, CredentialsProvider,
+};
+
+/// The kind of a provider (Auth.js's provider `type`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ProviderKind {
+    /// OAuth 2.
+    OAuth,
+    /// OpenID Connect.
+    Oidc,
+    /// Email magic links.
+    Email,
+    /// Username and password (or anything `authorize` checks).
+    Credentials,
+    /// WebAuthn passkeys.
+    WebAuthn,
+}
+
+impl ProviderKind {
+    /// The `type` string Auth.js uses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::OAuth => "oauth",
+            Self::Oidc => "oidc",
+            Self::Email => "email",
+            Self::Credentials => "credentials",
+            Self::WebAuthn => "webauthn",
+        }
+    }
+}
+
+/// A configured provider.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub enum Provider {
+    /// A credentials provider.
+    Credentials(CredentialsProvider),
+}
+
+impl Provider {
+    /// The provider id used in URLs (`/auth/signin/<id>`).
+    pub fn id(&self) -> &str {
+        match self {
+            Self::Credentials(p) => p.provider_id(),
+        }
+    }
+
+    /// The display name.
+    pub fn name(&self) -> &str {
+        match self {
+            Self::Credentials(p) => p.display_name(),
+        }
+    }
+
+    /// The provider kind.
+    pub fn kind(&self) -> ProviderKind {
+        match self {
+            Self::Credentials(_) => ProviderKind::Credentials,
+        }
+    }
+
+    /// Fills unset options from `AUTH_<ID>_*` variables (spec §15.2). Credentials providers take
+    /// nothing from the environment.
+    pub(crate) fn apply_env(&mut self, _env: &dyn Fn(&str) -> Option<String>) {}
+}
+
+impl From<CredentialsProvider> for Provider {
+    fn from(provider: CredentialsProvider) -> Self {
+        Self::Credentials(provider)
+    }
+}
+
+/// The `AUTH_<ID>` prefix of a provider's environment variables: the id upper-cased with `-`
+/// turned into `_` (`microsoft-entra-id` → `AUTH_MICROSOFT_ENTRA_ID`).
+pub fn env_prefix(id: &str) -> String {
+    format!("AUTH_{}", id.to_ascii_uppercase().replace('-', "_"))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn env_prefix_follows_auth_js() {
+        assert_eq!(
+            super::env_prefix("microsoft-entra-id"),
+            "AUTH_MICROSOFT_ENTRA_ID"
+        );
+        assert_eq!(super::env_prefix("github"), "AUTH_GITHUB");
+    }
+}

@@ -1,0 +1,327 @@
+//! JWT sessions through `GET`/`POST /auth/session`: valid, tampered, expired, rotated-secret,
+//! chunked, updated, and ended by the `jwt` callback.
+
+mod common;
+
+use async_trait::async_trait;
+use auth_core::{
+    AuthConfig, JwtOptions, Result, SecretList, SessionOptions, Token,
+    callbacks::{Callbacks, JwtParams, JwtTrigger},
+    clock::FixedClock,
+    jwt::JwtKeys,
+};
+use common::{Client, SECRET, config_at};
+use http::StatusCode;
+use serde_json::json;
+
+const NOW: i64 = 1_795_756_095_000;
+const DAY: i64 = 86_400_000;
+
+/// Decodes a session token as of `NOW` (plus a day of slack for re-issued tokens).
+fn decode(token: &str, secret: &str) -> Option<Token> {
+    decode_at(token, secret, NOW + DAY)
+}
+
+fn decode_at(token: &str, secret: &str, millis: i64) -> Option<Token> {
+    let keys = JwtKeys::new(&SecretList::single(secret), "authjs.session-token");
+    keys.decode(token, millis / 1000).ok()
+}
+
+#[tokio::test]
+async fn a_valid_session_is_read_and_slides() {
+    let mut c = Client::new(config_at(NOW).build().expect("config"));
+    let r = c.sign_in("alice", "wonderland").await;
+    assert_eq!(r.status, StatusCode::FOUND);
+    let first = c.jar["authjs.session-token"].clone();
+
+    c.auth = config_at(NOW + DAY).build().expect("config");
+    let r = c.get("/auth/session").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.headers["cache-control"], "private, no-cache, no-store");
+    assert_eq!(
+        r.json(),
+        json!({"user": {"name": "Alice", "email": "alice@example.com"}, "expires": "2026-12-28T05:08:15.000Z"})
+    );
+    let cookie = r.cookie("authjs.session-token").expect("re-issued");
+    assert!(
+        cookie.ends_with("; Path=/; Expires=Mon, 28 Dec 2026 05:08:15 GMT; HttpOnly; SameSite=Lax"),
+        "{cookie}"
+    );
+    let second = c.jar["authjs.session-token"].clone();
+    assert_ne!(first, second);
+    let claims = decode(&second, SECRET).expect("decodes");
+    assert_eq!(claims["sub"], "1");
+    assert_eq!(claims["iat"], json!((NOW + DAY) / 1000));
+    assert_eq!(claims["exp"], json!((NOW + DAY) / 1000 + 2_592_000));
+    assert_ne!(decode(&first, SECRET).expect("first")["jti"], claims["jti"]);
+}
+
+#[tokio::test]
+async fn tampered_and_foreign_tokens_give_null_and_are_cleared() {
+    let mut c = Client::new(config_at(NOW).build().expect("config"));
+    c.sign_in("alice", "wonderland").await;
+    let good = c.jar["authjs.session-token"].clone();
+    let mut bytes = good.clone().into_bytes();
+    let middle = bytes.len() / 2;
+    bytes[middle] = if bytes[middle] == b'A' { b'B' } else { b'A' };
+    let tampered = String::from_utf8(bytes).expect("ascii");
+    let foreign = Client::new(
+        config_at(NOW)
+            .secret("another-secret")
+            .build()
+            .expect("config"),
+    )
+    .auth
+    .clone();
+    let mut other = Client::new(foreign);
+    other.sign_in("alice", "wonderland").await;
+    let foreign_token = other.jar["authjs.session-token"].clone();
+
+    for token in [
+        tampered,
+        foreign_token,
+        "garbage".into(),
+        "a.b.c.d.e".into(),
+    ] {
+        c.jar.insert("authjs.session-token".into(), token.clone());
+        let r = c.get("/auth/session").await;
+        assert_eq!(
+            (r.status, r.body.as_str()),
+            (StatusCode::OK, "null"),
+            "{token}"
+        );
+        assert_eq!(
+            r.cookie("authjs.session-token"),
+            Some("authjs.session-token=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax")
+        );
+        assert!(!c.jar.contains_key("authjs.session-token"));
+    }
+}
+
+#[tokio::test]
+async fn expiry_has_fifteen_seconds_of_tolerance() {
+    let max_age = 60;
+    let build = |at: i64| {
+        config_at(at)
+            .session(SessionOptions {
+                max_age,
+                ..SessionOptions::default()
+            })
+            .build()
+            .expect("config")
+    };
+    let mut c = Client::new(build(NOW));
+    c.sign_in("alice", "wonderland").await;
+    let token = c.jar["authjs.session-token"].clone();
+
+    let mut late = Client::new(build(NOW + (max_age + 10) * 1000));
+    late.jar
+        .insert("authjs.session-token".into(), token.clone());
+    assert_eq!(
+        late.get("/auth/session").await.json()["user"]["name"],
+        "Alice"
+    );
+
+    let mut expired = Client::new(build(NOW + (max_age + 20) * 1000));
+    expired.jar.insert("authjs.session-token".into(), token);
+    let r = expired.get("/auth/session").await;
+    assert_eq!(r.body, "null");
+    assert!(
+        r.cookie("authjs.session-token")
+            .is_some_and(|c| c.contains("Max-Age=0"))
+    );
+}
+
+#[tokio::test]
+async fn jwt_max_age_sets_exp_and_session_max_age_sets_the_cookie() {
+    let auth = config_at(NOW)
+        .jwt(JwtOptions {
+            max_age: Some(120),
+            ..JwtOptions::default()
+        })
+        .build()
+        .expect("config");
+    let mut c = Client::new(auth);
+    let r = c.sign_in("alice", "wonderland").await;
+    let claims = decode_at(&c.jar["authjs.session-token"], SECRET, NOW).expect("decodes");
+    assert_eq!(claims["exp"], json!(NOW / 1000 + 120));
+    assert!(
+        r.cookie("authjs.session-token")
+            .expect("cookie")
+            .contains("Expires=Sun, 27 Dec 2026 05:08:15 GMT")
+    );
+}
+
+#[tokio::test]
+async fn rotated_secrets_read_old_sessions_and_write_with_the_new_one() {
+    let mut old = Client::new(config_at(NOW).secret("old-secret").build().expect("config"));
+    old.sign_in("alice", "wonderland").await;
+    let old_token = old.jar["authjs.session-token"].clone();
+
+    let rotated = config_at(NOW)
+        .secrets(["new-secret", "old-secret"].into_iter().collect())
+        .build()
+        .expect("config");
+    let mut c = Client::new(rotated);
+    c.jar
+        .insert("authjs.session-token".into(), old_token.clone());
+    let r = c.get("/auth/session").await;
+    assert_eq!(r.json()["user"]["name"], "Alice");
+    let reissued = c.jar["authjs.session-token"].clone();
+    assert!(
+        decode(&reissued, "new-secret").is_some(),
+        "re-encrypted with the first secret"
+    );
+    assert!(decode(&reissued, "old-secret").is_none());
+
+    let mut dropped = Client::new(config_at(NOW).secret("new-secret").build().expect("config"));
+    dropped.jar.insert("authjs.session-token".into(), old_token);
+    assert_eq!(dropped.get("/auth/session").await.body, "null");
+}
+
+#[tokio::test]
+async fn large_sessions_are_chunked_and_unchunked_again() {
+    let mut c = Client::new(config_at(NOW).build().expect("config"));
+    let r = c.sign_in("chunky", "chunky-cookie").await;
+    assert_eq!(
+        r.cookie_names(),
+        [
+            "authjs.session-token.0",
+            "authjs.session-token.1",
+            "authjs.session-token.2"
+        ]
+    );
+    assert_eq!(c.session_cookie_names().len(), 3);
+    assert_eq!(c.jar["authjs.session-token.0"].len(), 3936);
+    for cookie in &r.set_cookies {
+        assert!(
+            cookie.len() <= 4096,
+            "each Set-Cookie fits a browser's limit"
+        );
+    }
+
+    let r = c.get("/auth/session").await;
+    assert_eq!(r.json()["user"]["image"], common::chunky_image());
+    assert_eq!(
+        r.cookie_names(),
+        [
+            "authjs.session-token.0",
+            "authjs.session-token.1",
+            "authjs.session-token.2"
+        ]
+    );
+
+    let r = c.sign_in("alice", "wonderland").await;
+    assert_eq!(
+        &r.set_cookies[..3],
+        [
+            "authjs.session-token.0=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax",
+            "authjs.session-token.1=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax",
+            "authjs.session-token.2=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax",
+        ]
+    );
+    assert_eq!(c.session_cookie_names(), ["authjs.session-token"]);
+    assert_eq!(c.get("/auth/session").await.json()["user"]["name"], "Alice");
+}
+
+struct Callbacks2;
+
+#[async_trait]
+impl Callbacks for Callbacks2 {
+    async fn jwt(&self, params: JwtParams<'_>) -> Result<Option<Token>> {
+        let mut token = params.token;
+        if params.trigger == Some(JwtTrigger::Update) {
+            let data = params.session.cloned().unwrap_or_default();
+            if data.get("end").is_some() {
+                return Ok(None);
+            }
+            if let Some(name) = data.get("name").and_then(|n| n.as_str()) {
+                token.insert("name".into(), name.into());
+            }
+        }
+        if params.trigger == Some(JwtTrigger::SignIn) {
+            token.insert("role".into(), "admin".into());
+        }
+        Ok(Some(token))
+    }
+
+    async fn session(
+        &self,
+        params: auth_core::callbacks::SessionParams<'_>,
+    ) -> Result<auth_core::Session> {
+        let mut session = params.session;
+        if let Some(role) = params.token.and_then(|t| t.get("role")) {
+            session.extra.insert("role".into(), role.clone());
+        }
+        Ok(session)
+    }
+}
+
+#[tokio::test]
+async fn updates_reach_the_jwt_callback_and_can_end_the_session() {
+    let auth = config_at(NOW)
+        .callbacks(Callbacks2)
+        .build()
+        .expect("config");
+    let mut c = Client::new(auth);
+    c.sign_in("alice", "wonderland").await;
+    let csrf = c.csrf().await;
+    let r = c
+        .post_json(
+            "/auth/session",
+            &json!({"csrfToken": csrf, "data": {"name": "Queen"}}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.json()["user"]["name"], "Queen");
+    assert_eq!(r.json()["role"], "admin");
+    assert!(
+        r.headers.get("cache-control").is_none(),
+        "POST answers carry no cache headers"
+    );
+    assert_eq!(c.get("/auth/session").await.json()["user"]["name"], "Queen");
+
+    let r = c
+        .post_json(
+            "/auth/session",
+            &json!({"csrfToken": csrf, "data": {"end": true}}),
+        )
+        .await;
+    assert_eq!(r.body, "null");
+    assert!(c.session_cookie_names().is_empty());
+}
+
+#[tokio::test]
+async fn a_jwt_callback_returning_none_at_sign_in_leaves_no_session() {
+    struct NoToken;
+    #[async_trait]
+    impl Callbacks for NoToken {
+        async fn jwt(&self, _params: JwtParams<'_>) -> Result<Option<Token>> {
+            Ok(None)
+        }
+    }
+    let mut c = Client::new(config_at(NOW).callbacks(NoToken).build().expect("config"));
+    let r = c.sign_in("alice", "wonderland").await;
+    assert_eq!(r.status, StatusCode::FOUND);
+    assert!(c.session_cookie_names().is_empty());
+}
+
+#[tokio::test]
+async fn an_https_session_token_is_not_read_over_http() {
+    // The salt is the cookie name, so an `__Secure-` token cannot be replayed as a plain one.
+    let mut secure = Client::new(
+        AuthConfig::new()
+            .secret(SECRET)
+            .trust_host(true)
+            .use_secure_cookies(true)
+            .provider(common::credentials())
+            .clock(FixedClock(NOW))
+            .build()
+            .expect("config"),
+    );
+    secure.sign_in("alice", "wonderland").await;
+    let token = secure.jar["__Secure-authjs.session-token"].clone();
+    let mut plain = Client::new(config_at(NOW).build().expect("config"));
+    plain.jar.insert("authjs.session-token".into(), token);
+    assert_eq!(plain.get("/auth/session").await.body, "null");
+}

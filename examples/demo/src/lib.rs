@@ -1,0 +1,187 @@
+//! The demo app every framework example serves, from one configuration (DESIGN.md, "The
+//! examples' contract"): routes under `/auth`, the `credentials` demo accounts, a home page
+//! showing the session and a protected page.
+
+use async_trait::async_trait;
+use auth_core::{
+    AuthConfig, Result, Session, Token, User,
+    callbacks::{Callbacks, JwtParams, JwtTrigger},
+    providers::{CredentialInput, CredentialsProvider},
+    secret::constant_time_eq,
+};
+
+/// The secret used when `AUTH_SECRET` is unset. Development only: anyone can read it here.
+pub const DEVELOPMENT_SECRET: &str = "development-only-secret-do-not-use-in-production-0123456789";
+
+/// The port the examples listen on: `$PORT`, default 3000.
+pub fn port() -> u16 {
+    std::env::var("PORT")
+        .ok()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(3000)
+}
+
+/// Logs to stderr, filtered by `RUST_LOG` (default `info`).
+pub fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
+}
+
+/// The demo configuration, from the environment (`AUTH_SECRET`, `AUTH_URL`, …).
+///
+/// Without `AUTH_SECRET` it falls back to [`DEVELOPMENT_SECRET`] with a loud warning; without
+/// `AUTH_URL` it trusts the `Host` header, which suits a development server on loopback.
+pub fn config() -> AuthConfig {
+    config_from(|name| std::env::var(name).ok())
+}
+
+/// [`config`] with the environment given by `get` (for tests).
+pub fn config_from(get: impl Fn(&str) -> Option<String>) -> AuthConfig {
+    let mut config = AuthConfig::new()
+        .base_path("/auth")
+        .provider(credentials())
+        .callbacks(DemoCallbacks);
+    if get("AUTH_SECRET").is_none_or(|s| s.is_empty()) {
+        tracing::warn!(
+            "\n\n  !!! AUTH_SECRET is not set: using a PUBLIC development secret.\n  !!! Anyone can forge sessions. Run `cargo xtask secret` and set AUTH_SECRET.\n"
+        );
+        config = config.secret(DEVELOPMENT_SECRET);
+    }
+    if get("AUTH_URL").is_none() && get("AUTH_TRUST_HOST").is_none() {
+        config = config.trust_host(true);
+    }
+    config.env_defaults_from(get)
+}
+
+/// The long avatar URL of the `chunky` demo user: its session needs several cookies.
+pub fn chunky_image() -> String {
+    format!("http://127.0.0.1/{}.png", "x".repeat(6000))
+}
+
+/// The `credentials` provider with the two demo accounts.
+pub fn credentials() -> CredentialsProvider {
+    CredentialsProvider::new()
+        .id("credentials")
+        .name("Credentials")
+        .field(
+            "username",
+            CredentialInput::text("Username").placeholder("alice"),
+        )
+        .field("password", CredentialInput::password("Password"))
+        .authorize(|credentials| async move {
+            let username = credentials.get("username").unwrap_or_default();
+            let password = credentials.get("password").unwrap_or_default();
+            let matches = |u: &str, p: &str| {
+                constant_time_eq(username.as_bytes(), u.as_bytes())
+                    & constant_time_eq(password.as_bytes(), p.as_bytes())
+            };
+            Ok(if matches("alice", "wonderland") {
+                Some(User::new("1").name("Alice").email("alice@example.com"))
+            } else if matches("chunky", "chunky-cookie") {
+                Some(
+                    User::new("2")
+                        .name("Chunky")
+                        .email("chunky@example.com")
+                        .image(chunky_image()),
+                )
+            } else {
+                None
+            })
+        })
+}
+
+/// The demo callbacks: a string `name` sent with a session update is copied into the token.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DemoCallbacks;
+
+#[async_trait]
+impl Callbacks for DemoCallbacks {
+    async fn jwt(&self, params: JwtParams<'_>) -> Result<Option<Token>> {
+        let mut token = params.token;
+        if params.trigger == Some(JwtTrigger::Update)
+            && let Some(name) = params
+                .session
+                .and_then(|s| s.get("name"))
+                .and_then(|n| n.as_str())
+        {
+            token.insert("name".into(), name.into());
+        }
+        Ok(Some(token))
+    }
+}
+
+fn escape(text: &str) -> String {
+    auth_core::pages::escape_html(text)
+}
+
+/// The home page: the session, and links to sign in, sign out and the protected page.
+pub fn home_page(session: Option<&Session>) -> String {
+    let body = match session.and_then(|s| s.user.as_ref()) {
+        Some(user) => format!(
+            "<p>Signed in as <strong id=\"user-name\">{}</strong> (<span id=\"user-email\">{}</span>).</p>\
+             <p><a href=\"/protected\">Protected page</a> · <a href=\"/auth/signout\">Sign out</a></p>",
+            escape(user.name.as_deref().unwrap_or("")),
+            escape(user.email.as_deref().unwrap_or("")),
+        ),
+        None => "<p id=\"anonymous\">You are not signed in.</p>\
+                 <p><a href=\"/auth/signin\">Sign in</a> · <a href=\"/protected\">Protected page</a></p>"
+            .to_owned(),
+    };
+    let json = session
+        .and_then(|s| serde_json::to_string_pretty(s).ok())
+        .unwrap_or_else(|| "null".into());
+    page(
+        "Home",
+        &format!("{body}<pre id=\"session\">{}</pre>", escape(&json)),
+    )
+}
+
+/// The protected page (only reached with a session).
+pub fn protected_page(session: &Session) -> String {
+    let name = session
+        .user
+        .as_ref()
+        .and_then(|u| u.name.as_deref())
+        .unwrap_or("");
+    page(
+        "Protected",
+        &format!(
+            "<h1>Protected</h1><p id=\"protected\">Only signed-in users see this, {}.</p><p><a href=\"/\">Home</a></p>",
+            escape(name)
+        ),
+    )
+}
+
+fn page(title: &str, body: &str) -> String {
+    format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"UTF-8\"><title>{title}</title></head><body>{body}</body></html>"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_escape_the_session() {
+        let session: Session = serde_json::from_value(serde_json::json!({
+            "user": {"name": "<script>x</script>"}, "expires": "2030-01-01T00:00:00.000Z"
+        }))
+        .expect("session");
+        let html = home_page(Some(&session));
+        assert!(!html.contains("<script>x"));
+        assert!(html.contains("&lt;script&gt;"));
+        assert!(home_page(None).contains("not signed in"));
+    }
+
+    #[test]
+    fn config_without_secret_falls_back_and_builds() {
+        let auth = config_from(|_| None).build().expect("builds");
+        assert_eq!(auth.base_path(), "/auth");
+        let auth = config_from(|k| (k == "AUTH_SECRET").then(|| "s".to_owned()))
+            .build()
+            .expect("builds");
+        assert_eq!(auth.providers().len(), 1);
+    }
+}
