@@ -28,6 +28,7 @@ use crate::{
     error::{Error, ErrorKind},
     jwt::{JwtCodec, JwtKeys},
     model::{Session, Token},
+    oauth::{self, HttpClient, checks::CheckKeys, metadata::MetadataCache},
     pages::Theme,
     providers::Provider,
     request::{self, Action, Method},
@@ -52,6 +53,12 @@ pub(crate) struct Inner {
     cookies_plain: CookieTable,
     session_keys_secure: JwtKeys,
     session_keys_plain: JwtKeys,
+    check_keys_secure: CheckKeys,
+    check_keys_plain: CheckKeys,
+    /// Keys of the inner `state` JWE (salt `encodedState`).
+    pub(crate) state_keys: JwtKeys,
+    pub(crate) http: Arc<dyn HttpClient>,
+    pub(crate) metadata: MetadataCache,
     pub(crate) session: SessionOptions,
     pub(crate) jwt_max_age: i64,
     pub(crate) jwt_codec: Option<Arc<dyn JwtCodec>>,
@@ -74,6 +81,14 @@ impl Inner {
             &self.cookies_secure
         } else {
             &self.cookies_plain
+        }
+    }
+
+    pub(crate) fn check_keys(&self, secure: bool) -> &CheckKeys {
+        if secure {
+            &self.check_keys_secure
+        } else {
+            &self.check_keys_plain
         }
     }
 
@@ -150,6 +165,9 @@ impl Auth {
             &config.secrets,
             &cookies_plain.get(CookieKind::SessionToken).name,
         );
+        let check_keys_secure = CheckKeys::new(&config.secrets, &cookies_secure);
+        let check_keys_plain = CheckKeys::new(&config.secrets, &cookies_plain);
+        let state_keys = JwtKeys::new(&config.secrets, "encodedState");
         if config.debug {
             tracing::warn!(target: "auth_core", "[auth][warn][debug-enabled] debug logging is on");
         }
@@ -167,6 +185,11 @@ impl Auth {
             cookies_plain,
             session_keys_secure,
             session_keys_plain,
+            check_keys_secure,
+            check_keys_plain,
+            state_keys,
+            http: config.http.unwrap_or_else(oauth::default_client),
+            metadata: MetadataCache::default(),
             session: config.session,
             jwt_max_age: config.jwt.max_age.unwrap_or(config.session.max_age),
             jwt_codec: config.jwt.codec,
@@ -352,6 +375,7 @@ impl Auth {
             .collect();
         let action = match self.inner.provider(provider) {
             Some(Provider::Credentials(_)) => Action::Callback,
+            Some(Provider::OAuth(_)) => Action::SignIn,
             None => {
                 return Err(Error::new(
                     ErrorKind::Configuration,

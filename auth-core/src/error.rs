@@ -132,6 +132,43 @@ impl ErrorKind {
     }
 }
 
+/// Why a state, PKCE, nonce or challenge check failed (`InvalidCheck`), each with its own hint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CheckFailure {
+    /// The check cookie was not sent: third-party cookie blocking, a different host or scheme
+    /// between sign-in and callback, or a callback opened in another browser.
+    Missing,
+    /// The check cookie is older than its 15 minutes: the sign-in took too long.
+    Expired,
+    /// The check cookie does not decrypt: the secret changed, or the cookie was tampered with.
+    Undecryptable,
+    /// The check cookie was made for another provider's sign-in.
+    WrongProvider,
+    /// The value sent back by the provider differs from the cookie (a forged or replayed
+    /// callback).
+    Mismatch,
+}
+
+impl CheckFailure {
+    /// A hint for the log.
+    pub fn hint(self) -> &'static str {
+        match self {
+            Self::Missing => {
+                "the check cookie was not sent back: is the callback on the same host and scheme as the sign-in, and are cookies allowed?"
+            }
+            Self::Expired => "the check cookie expired (15 minutes): the sign-in took too long",
+            Self::Undecryptable => {
+                "the check cookie does not decrypt: was the secret changed, or the cookie tampered with?"
+            }
+            Self::WrongProvider => "the check cookie belongs to another provider's sign-in",
+            Self::Mismatch => {
+                "the provider's value does not match the check cookie: a forged or replayed callback"
+            }
+        }
+    }
+}
+
 type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 /// An error raised while handling an Auth.js request or building the configuration.
@@ -139,6 +176,7 @@ pub struct Error {
     kind: ErrorKind,
     message: Cow<'static, str>,
     code: Option<String>,
+    check: Option<CheckFailure>,
     source: Option<BoxError>,
 }
 
@@ -152,8 +190,24 @@ impl Error {
             kind,
             message: message.into(),
             code: None,
+            check: None,
             source: None,
         }
+    }
+
+    /// An `InvalidCheck` error: the `check` (`state`, `pkceCodeVerifier`, `nonce`) failed.
+    pub fn invalid_check(check: &str, failure: CheckFailure) -> Self {
+        let mut error = Self::new(
+            ErrorKind::InvalidCheck,
+            format!("{check} value could not be parsed: {}", failure.hint()),
+        );
+        error.check = Some(failure);
+        error
+    }
+
+    /// Why a check failed, for `InvalidCheck` errors.
+    pub fn check_failure(&self) -> Option<CheckFailure> {
+        self.check
     }
 
     /// A `CredentialsSignin` error with a client-safe `code` (Auth.js default: `credentials`).

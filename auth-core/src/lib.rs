@@ -44,6 +44,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod actions;
+pub mod adapter;
 mod auth;
 pub mod callbacks;
 pub mod clock;
@@ -54,6 +55,7 @@ mod csrf;
 mod error;
 pub mod jwt;
 mod model;
+pub mod oauth;
 pub mod pages;
 pub mod providers;
 mod random;
@@ -67,7 +69,7 @@ pub use config::{
     AuthConfig, ConfigError, DEFAULT_MAX_AGE, DEFAULT_MAX_BODY_BYTES, DEFAULT_UPDATE_AGE,
     JwtOptions, Pages, SessionOptions, SessionStrategy,
 };
-pub use error::{Error, ErrorKind, ErrorPage, Result};
+pub use error::{CheckFailure, Error, ErrorKind, ErrorPage, Result};
 pub use model::{Account, Session, SessionUser, Token, User};
 pub use pages::{ColorScheme, Theme};
 pub use request::Action;

@@ -1,5 +1,6 @@
 //! The actions, one file each, and the dispatch table (Auth.js `lib/index.ts`).
 
+mod authorization;
 mod callback;
 mod csrf;
 mod pages;
@@ -29,7 +30,7 @@ pub(crate) async fn dispatch(ctx: &mut RequestContext<'_>) -> Result<AuthRespons
         (Method::Get, Action::Session) => session::get(ctx).await,
         (Method::Post, Action::Session) => session::update(ctx).await?,
         (Method::Get, Action::SignIn) => signin::page(ctx)?,
-        (Method::Post, Action::SignIn) => signin::start(ctx)?,
+        (Method::Post, Action::SignIn) => signin::start(ctx).await?,
         (Method::Get, Action::SignOut) => signout::page(ctx),
         (Method::Post, Action::SignOut) => signout::sign_out(ctx).await?,
         (_, Action::Callback) => callback::handle(ctx).await?,

@@ -2,6 +2,7 @@
 
 use http::StatusCode;
 
+use super::authorization;
 use crate::{
     context::RequestContext,
     cookies::encode_component,
@@ -48,12 +49,20 @@ pub(super) fn page(ctx: &RequestContext<'_>) -> Result<AuthResponse, Error> {
         .providers
         .iter()
         .zip(&urls)
-        .map(|(provider, (_signin, callback))| match provider {
+        .map(|(provider, (signin, callback))| match provider {
             Provider::Credentials(p) => SignInProvider::Credentials {
                 id: provider.id(),
                 name: provider.name(),
                 callback_url: callback,
                 fields: p.form_fields(),
+            },
+            Provider::OAuth(p) => SignInProvider::OAuth {
+                id: provider.id(),
+                name: provider.name(),
+                signin_url: signin,
+                logo: p.style.logo.as_deref(),
+                brand_color: p.style.brand_color.as_deref(),
+                text_color: p.style.text.as_deref(),
             },
         })
         .collect();
@@ -68,13 +77,15 @@ pub(super) fn page(ctx: &RequestContext<'_>) -> Result<AuthResponse, Error> {
     Ok(AuthResponse::html(StatusCode::OK, html))
 }
 
-/// Starts a sign-in. Credentials sign in through `POST /callback/:provider`, so for them (and
-/// without a provider) this sends the user to the sign-in page, as Auth.js does.
-pub(super) fn start(ctx: &RequestContext<'_>) -> Result<AuthResponse, Error> {
+/// Starts a sign-in: OAuth providers redirect to the authorization endpoint. Credentials sign
+/// in through `POST /callback/:provider`, so for them (and without a provider) this sends the
+/// user to the sign-in page, as Auth.js does.
+pub(super) async fn start(ctx: &RequestContext<'_>) -> Result<AuthResponse, Error> {
     ctx.require_csrf()?;
     match ctx.provider {
         None | Some(Provider::Credentials(_)) => {
             Ok(AuthResponse::redirect(ctx.action_url("signin")))
         }
+        Some(Provider::OAuth(p)) => authorization::redirect(ctx, p).await,
     }
 }

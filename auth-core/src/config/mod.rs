@@ -12,6 +12,7 @@ use crate::{
     cookies::{CookieKind, CookieOverride},
     error::ErrorKind,
     jwt::JwtCodec,
+    oauth::HttpClient,
     pages::Theme,
     providers::{Provider, ProviderKind},
     secret::{Secret, SecretList},
@@ -122,6 +123,12 @@ pub enum ConfigError {
     /// A lifetime is not positive.
     #[error("Configuration: {0} must be positive")]
     InvalidDuration(&'static str),
+    /// An OAuth provider has neither an issuer nor this endpoint.
+    #[error("InvalidEndpoints: Provider \"{0}\" is missing both `issuer` and `{1}` endpoint config. At least one of them is required")]
+    InvalidEndpoints(String, &'static str),
+    /// An OAuth provider has no client id (`AUTH_<ID>_ID`).
+    #[error("Configuration: provider \"{0}\" has no client id (set AUTH_{1}_ID)")]
+    MissingClientId(String, String),
 }
 
 impl ConfigError {
@@ -133,6 +140,7 @@ impl ConfigError {
             Self::MissingAuthorize(_) => ErrorKind::MissingAuthorize,
             Self::UnsupportedStrategy => ErrorKind::UnsupportedStrategy,
             Self::MissingAdapter => ErrorKind::MissingAdapter,
+            Self::InvalidEndpoints(..) => ErrorKind::InvalidEndpoints,
             _ => ErrorKind::Configuration,
         }
     }
@@ -174,6 +182,7 @@ pub struct AuthConfig {
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) max_body_bytes: usize,
     pub(crate) skip_csrf_check: bool,
+    pub(crate) http: Option<Arc<dyn HttpClient>>,
 }
 
 impl Default for AuthConfig {
@@ -224,7 +233,15 @@ impl AuthConfig {
             clock: Arc::new(SystemClock),
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             skip_csrf_check: false,
+            http: None,
         }
+    }
+
+    /// Replaces the outbound HTTP client of OAuth providers (default: reqwest with rustls).
+    #[must_use]
+    pub fn http_client(mut self, client: impl HttpClient) -> Self {
+        self.http = Some(Arc::new(client));
+        self
     }
 
     /// Adds a provider.
@@ -411,10 +428,12 @@ impl AuthConfig {
             if !usable || !seen.insert(id.to_owned()) {
                 return Err(ConfigError::InvalidProviderId(id.to_owned()));
             }
-            if let Provider::Credentials(p) = provider
-                && p.authorizer().is_none()
-            {
-                return Err(ConfigError::MissingAuthorize(id.to_owned()));
+            match provider {
+                Provider::Credentials(p) if p.authorizer().is_none() => {
+                    return Err(ConfigError::MissingAuthorize(id.to_owned()));
+                }
+                Provider::OAuth(p) => validate_oauth(p)?,
+                _ => {}
             }
         }
         if self.session.strategy == Some(SessionStrategy::Database) {
@@ -431,6 +450,30 @@ impl AuthConfig {
         }
         Ok(())
     }
+}
+
+/// Auth.js's `InvalidEndpoints` assertion, and a client id.
+fn validate_oauth(p: &crate::providers::OAuthProvider) -> Result<(), ConfigError> {
+    let id = p.provider_id();
+    if p.client_id.as_deref().is_none_or(str::is_empty) {
+        let env = crate::providers::env_prefix(id).trim_start_matches("AUTH_").to_owned();
+        return Err(ConfigError::MissingClientId(id.to_owned(), env));
+    }
+    if p.issuer.is_none() {
+        let missing = if p.authorization_url.is_none() {
+            Some("authorization")
+        } else if p.token_url.is_none() {
+            Some("token")
+        } else if p.userinfo_url.is_none() && p.userinfo.is_none() {
+            Some("userinfo")
+        } else {
+            None
+        };
+        if let Some(endpoint) = missing {
+            return Err(ConfigError::InvalidEndpoints(id.to_owned(), endpoint));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -1,14 +1,19 @@
 //! Providers: the ways a user can sign in.
 //!
-//! This release has the credentials provider; OAuth, OpenID Connect, email and WebAuthn
-//! providers plug into the same [`Provider`] enum.
+//! Credentials, OAuth 2 and OpenID Connect providers; email and WebAuthn providers plug into
+//! the same [`Provider`] enum.
 
 mod credentials;
+mod oauth;
 
 use serde::{Deserialize, Serialize};
 
 pub use credentials::{
     Authorize, AuthorizeFuture, CredentialInput, Credentials, CredentialsProvider,
+};
+pub use oauth::{
+    Checks, ClientAuth, OAuthProvider, ProfileFn, ProviderStyle, TokenSet, UserinfoFn,
+    default_profile,
 };
 
 /// The kind of a provider (Auth.js's provider `type`).
@@ -46,6 +51,8 @@ impl ProviderKind {
 pub enum Provider {
     /// A credentials provider.
     Credentials(CredentialsProvider),
+    /// An OAuth 2 or OpenID Connect provider.
+    OAuth(Box<OAuthProvider>),
 }
 
 impl Provider {
@@ -53,6 +60,7 @@ impl Provider {
     pub fn id(&self) -> &str {
         match self {
             Self::Credentials(p) => p.provider_id(),
+            Self::OAuth(p) => &p.id,
         }
     }
 
@@ -60,6 +68,7 @@ impl Provider {
     pub fn name(&self) -> &str {
         match self {
             Self::Credentials(p) => p.display_name(),
+            Self::OAuth(p) => &p.name,
         }
     }
 
@@ -67,12 +76,24 @@ impl Provider {
     pub fn kind(&self) -> ProviderKind {
         match self {
             Self::Credentials(_) => ProviderKind::Credentials,
+            Self::OAuth(p) => p.kind,
         }
     }
 
     /// Fills unset options from `AUTH_<ID>_*` variables (spec §15.2). Credentials providers take
     /// nothing from the environment.
-    pub(crate) fn apply_env(&mut self, _env: &dyn Fn(&str) -> Option<String>) {}
+    pub(crate) fn apply_env(&mut self, env: &dyn Fn(&str) -> Option<String>) {
+        match self {
+            Self::Credentials(_) => {}
+            Self::OAuth(p) => p.apply_env(env),
+        }
+    }
+}
+
+impl From<OAuthProvider> for Provider {
+    fn from(provider: OAuthProvider) -> Self {
+        Self::OAuth(Box::new(provider))
+    }
 }
 
 impl From<CredentialsProvider> for Provider {

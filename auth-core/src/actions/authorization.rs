@@ -1,0 +1,108 @@
+//! The authorization request of an OAuth sign-in (spec §8.2): the provider's URL with every
+//! parameter, and the sealed check cookies.
+
+use base64::Engine as _;
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
+
+use crate::{
+    context::RequestContext,
+    cookies::{SameSite, SetCookie},
+    error::Error,
+    oauth::{
+        callback_error,
+        checks::{CHECK_MAX_AGE, Check},
+    },
+    providers::{OAuthProvider, ProviderKind},
+    random,
+    response::AuthResponse,
+};
+
+/// Parameters a request's query may not override (Auth.js lets it override all of them).
+const PROTECTED: [&str; 7] = [
+    "response_type",
+    "client_id",
+    "redirect_uri",
+    "state",
+    "nonce",
+    "code_challenge",
+    "code_challenge_method",
+];
+
+fn b64url(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+fn set(params: &mut Vec<(String, String)>, name: &str, value: String) {
+    match params.iter_mut().find(|(n, _)| n == name) {
+        Some(slot) => slot.1 = value,
+        None => params.push((name.to_owned(), value)),
+    }
+}
+
+pub(super) async fn redirect(ctx: &RequestContext<'_>, provider: &OAuthProvider) -> Result<AuthResponse, Error> {
+    let auth = ctx.auth;
+    let metadata = auth.metadata.for_provider(&*auth.http, provider).await?;
+    let endpoint = metadata
+        .authorization_endpoint
+        .as_deref()
+        .ok_or_else(|| callback_error(format!("provider {} has no authorization endpoint", provider.id)))?;
+    let mut url = url::Url::parse(endpoint)
+        .map_err(|e| callback_error(format!("invalid authorization endpoint {endpoint}: {e}")))?;
+    let mut params: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+    for (name, value) in &provider.authorization_params {
+        set(&mut params, name, value.clone());
+    }
+    if !params.iter().any(|(n, _)| n == "scope") {
+        set(&mut params, "scope", "openid profile email".to_owned());
+    }
+    set(&mut params, "response_type", "code".to_owned());
+    set(&mut params, "client_id", provider.client_id.clone().unwrap_or_default());
+    set(&mut params, "redirect_uri", ctx.action_url(&format!("callback/{}", provider.id)));
+    let mut query: Vec<(&String, &String)> = ctx.query.iter().collect();
+    query.sort();
+    for (name, value) in query {
+        if !PROTECTED.contains(&name.as_str()) {
+            set(&mut params, name, value.clone());
+        }
+    }
+
+    let now = ctx.now_ms.div_euclid(1000);
+    let keys = auth.check_keys(ctx.secure);
+    let mut cookies = Vec::new();
+    let mut seal = |check: Check, value: &str| -> Result<(), Error> {
+        let spec = ctx.cookie(check.cookie());
+        let mut cookie = SetCookie::new(spec, keys.seal(check, value, &provider.id, now)?);
+        cookie.expires = Some(ctx.now_ms + CHECK_MAX_AGE * 1000);
+        if provider.form_post && check != Check::Pkce {
+            // The provider POSTs back cross-site: Lax cookies would not come along.
+            cookie.options.same_site = SameSite::None;
+            cookie.options.secure = true;
+        }
+        cookies.push(cookie);
+        Ok(())
+    };
+    if provider.checks.state {
+        let mut inner = Map::new();
+        inner.insert("random".into(), Value::String(b64url(&random::bytes::<32>())));
+        let state = auth.state_keys.encode(&inner, CHECK_MAX_AGE, now)?;
+        seal(Check::State, &state)?;
+        set(&mut params, "state", state);
+    }
+    if provider.checks.pkce {
+        let verifier = b64url(&random::bytes::<32>());
+        let challenge = b64url(&Sha256::digest(verifier.as_bytes()));
+        seal(Check::Pkce, &verifier)?;
+        set(&mut params, "code_challenge", challenge);
+        set(&mut params, "code_challenge_method", "S256".to_owned());
+    }
+    if provider.checks.nonce && provider.kind == ProviderKind::Oidc {
+        let nonce = b64url(&random::bytes::<32>());
+        seal(Check::Nonce, &nonce)?;
+        set(&mut params, "nonce", nonce);
+    }
+    url.set_query(None);
+    url.query_pairs_mut().extend_pairs(&params);
+    tracing::debug!(target: "auth_core::oauth", provider = %provider.id, "authorization url is ready");
+    Ok(AuthResponse::redirect(url.to_string()).cookies(cookies))
+}

@@ -1,0 +1,259 @@
+//! OAuth 2 / OpenID Connect callback (spec §8.4): checks, code exchange, id_token
+//! verification, profile, then the shared sign-in ending.
+
+use std::collections::HashMap;
+
+use serde_json::Value;
+
+use super::login::{self, Verified};
+use crate::{
+    context::RequestContext,
+    cookies::SetCookie,
+    error::{CheckFailure, Error, ErrorKind},
+    model::{Account, User},
+    oauth::{
+        callback_error,
+        checks::Check,
+        get_json,
+        id_token::{self, Expected, IdTokenError},
+        token::{self, CodeExchange},
+    },
+    providers::{OAuthProvider, ProviderKind, TokenSet},
+    random,
+    request::Method,
+    response::AuthResponse,
+    secret::constant_time_eq,
+};
+
+/// The callback's parameters: the form body for `form_post` providers (and any POST), the query
+/// otherwise.
+fn parameters(ctx: &RequestContext<'_>) -> HashMap<String, String> {
+    if ctx.method == Method::Post {
+        ctx.body
+            .iter()
+            .filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_owned())))
+            .collect()
+    } else {
+        ctx.query.clone()
+    }
+}
+
+pub(super) async fn callback(
+    ctx: &RequestContext<'_>,
+    provider: &OAuthProvider,
+) -> Result<AuthResponse, Error> {
+    let params = parameters(ctx);
+    let auth = ctx.auth;
+    let now = ctx.now_ms.div_euclid(1000);
+    let keys = auth.check_keys(ctx.secure);
+    let cookie = |check: Check| ctx.cookies.get(&ctx.cookie(check.cookie()).name);
+    let mut cleared = Vec::new();
+    let mut clear = |check: Check| {
+        let spec = ctx.cookie(check.cookie());
+        cleared.push(SetCookie::removal(&spec.name, spec));
+    };
+
+    // 1. state: the cookie must be there and match the parameter exactly.
+    let state = if provider.checks.state {
+        let sealed = keys.unseal(Check::State, cookie(Check::State), &provider.id, now)?;
+        clear(Check::State);
+        Some(sealed)
+    } else {
+        None
+    };
+    let metadata = auth.metadata.for_provider(&*auth.http, provider).await?;
+
+    // 2. RFC 9207: the `iss` parameter names the issuer we expect.
+    match params.get("iss") {
+        Some(iss) if !metadata.issuer.is_empty() && iss != &metadata.issuer => {
+            return Err(callback_error(format!(
+                "unexpected iss parameter {iss:?} (RFC 9207): expected {:?}",
+                metadata.issuer
+            )));
+        }
+        None if metadata.authorization_response_iss_parameter_supported => {
+            return Err(callback_error(
+                "the iss parameter is missing although the provider announces RFC 9207",
+            ));
+        }
+        _ => {}
+    }
+    if let Some(expected) = &state {
+        let sent = params.get("state").map(String::as_str).unwrap_or_default();
+        if !constant_time_eq(sent.as_bytes(), expected.as_bytes()) {
+            return Err(Error::invalid_check("state", CheckFailure::Mismatch));
+        }
+    }
+    // 3. The provider's own refusal (after iss and state, as in Auth.js).
+    if let Some(error) = params.get("error") {
+        return Err(Error::new(
+            ErrorKind::OAuthCallbackError,
+            format!(
+                "provider {} answered error={error:?} ({})",
+                provider.id,
+                params.get("error_description").map_or("", String::as_str)
+            ),
+        ));
+    }
+    if params.contains_key("id_token") || params.contains_key("token") || params.contains_key("response") {
+        return Err(callback_error("implicit, hybrid and JARM responses are not supported"));
+    }
+    let code = params
+        .get("code")
+        .filter(|c| !c.is_empty())
+        .ok_or_else(|| callback_error("the callback has no code"))?;
+
+    // 4. PKCE and nonce cookies.
+    let verifier = if provider.checks.pkce {
+        let v = keys.unseal(Check::Pkce, cookie(Check::Pkce), &provider.id, now)?;
+        clear(Check::Pkce);
+        Some(v)
+    } else {
+        None
+    };
+    let nonce = if provider.checks.nonce && provider.kind == ProviderKind::Oidc {
+        let n = keys.unseal(Check::Nonce, cookie(Check::Nonce), &provider.id, now)?;
+        clear(Check::Nonce);
+        Some(n)
+    } else {
+        None
+    };
+
+    // 5. Code exchange.
+    let token_url = metadata
+        .token_endpoint
+        .as_deref()
+        .ok_or_else(|| callback_error("the provider has no token endpoint"))?;
+    let client_id = provider.client_id.as_deref().unwrap_or_default();
+    let redirect_uri = ctx.action_url(&format!("callback/{}", provider.id));
+    let mut fields = token::exchange(
+        &*auth.http,
+        CodeExchange {
+            token_url,
+            client_id,
+            client_secret: provider.client_secret.as_ref(),
+            auth: provider.client_auth,
+            code,
+            redirect_uri: &redirect_uri,
+            code_verifier: verifier,
+        },
+    )
+    .await?;
+    if let Some(expires_in) = fields.get("expires_in").and_then(Value::as_i64) {
+        fields.insert("expires_at".into(), Value::from(now + expires_in));
+    }
+    let tokens = TokenSet { fields };
+
+    // 6. id_token: required for OIDC, verified whenever it can be.
+    let claims = match tokens.id_token() {
+        Some(raw) if !metadata.issuer.is_empty() => {
+            let expected = Expected {
+                issuer: &metadata.issuer,
+                client_id,
+                nonce: nonce.as_deref(),
+                algorithms: &metadata.id_token_signing_alg_values_supported,
+                now_secs: now,
+            };
+            Some(verify_id_token(ctx, &metadata, raw, &expected).await?)
+        }
+        Some(_) => {
+            tracing::debug!(target: "auth_core::oauth", provider = %provider.id, "id_token ignored: the provider has no issuer to check it against");
+            None
+        }
+        None if provider.kind == ProviderKind::Oidc => {
+            return Err(callback_error("the OpenID provider returned no id_token"));
+        }
+        None => None,
+    };
+
+    // 7. Profile.
+    let profile = match (&claims, provider.id_token) {
+        (Some(claims), true) => claims.clone(),
+        _ => userinfo(ctx, provider, &metadata, &tokens, claims.as_ref()).await?,
+    };
+    let mapped = (provider.profile)(&profile, &tokens).map_err(|e| {
+        Error::new(ErrorKind::CallbackRouteError, "OAuthProfileParseError: the profile callback failed")
+            .with_source(e)
+    })?;
+    let user = User {
+        id: Some(random::uuid_v4()),
+        email: mapped.email.as_ref().map(|e| e.to_lowercase()),
+        ..mapped.clone()
+    };
+    let account = Account {
+        provider: provider.id.clone(),
+        kind: provider.kind,
+        provider_account_id: mapped.id.clone().unwrap_or_else(random::uuid_v4),
+        extra: tokens.fields,
+    };
+    let verified = Verified {
+        user,
+        account,
+        profile: Some(profile),
+        credentials: None,
+    };
+    if let Some(redirect) = login::ask_sign_in(ctx, &verified).await? {
+        return Ok(redirect.cookies(cleared));
+    }
+    let (user, is_new_user) = login::handle_login_or_register(ctx, &verified).await?;
+    login::establish_session(ctx, &verified, &user, is_new_user, cleared).await
+}
+
+async fn verify_id_token(
+    ctx: &RequestContext<'_>,
+    metadata: &crate::oauth::metadata::Metadata,
+    raw: &str,
+    expected: &Expected<'_>,
+) -> Result<Value, Error> {
+    let auth = ctx.auth;
+    let jwks_url = metadata
+        .jwks_uri
+        .as_deref()
+        .ok_or_else(|| callback_error("the provider has no jwks_uri to verify its id_token"))?;
+    let keys = auth.metadata.jwks(&*auth.http, jwks_url, false).await?;
+    match id_token::verify(raw, &keys, expected) {
+        Ok(claims) => Ok(claims),
+        Err(IdTokenError::UnknownKey) => {
+            // The provider may have rotated its keys: refetch once.
+            let keys = auth.metadata.jwks(&*auth.http, jwks_url, true).await?;
+            id_token::verify(raw, &keys, expected).map_err(|e| match e {
+                IdTokenError::UnknownKey => callback_error("id_token: no key of the provider's JWK set matches its kid"),
+                IdTokenError::Invalid(why) => callback_error(format!("id_token: {why}")),
+            })
+        }
+        Err(IdTokenError::Invalid(why)) => Err(callback_error(format!("id_token: {why}"))),
+    }
+}
+
+/// The profile from the userinfo endpoint (or the provider's own request). For OIDC, its
+/// `sub` must be the id_token's.
+async fn userinfo(
+    ctx: &RequestContext<'_>,
+    provider: &OAuthProvider,
+    metadata: &crate::oauth::metadata::Metadata,
+    tokens: &TokenSet,
+    claims: Option<&Value>,
+) -> Result<Value, Error> {
+    let auth = ctx.auth;
+    let profile = if let Some(fetch) = &provider.userinfo {
+        fetch(tokens, &*auth.http).await?
+    } else {
+        let url = metadata
+            .userinfo_endpoint
+            .as_deref()
+            .ok_or_else(|| callback_error("No userinfo endpoint configured"))?;
+        let access_token = tokens
+            .access_token()
+            .ok_or_else(|| callback_error("the token response has no access_token"))?;
+        get_json(&*auth.http, url, Some(access_token)).await?
+    };
+    if !profile.is_object() {
+        return Err(callback_error("the userinfo response is not a JSON object"));
+    }
+    if let Some(claims) = claims
+        && profile.get("sub") != claims.get("sub")
+    {
+        return Err(callback_error("userinfo sub differs from the id_token's"));
+    }
+    Ok(profile)
+}

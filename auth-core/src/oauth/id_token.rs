@@ -1,0 +1,189 @@
+//! id_token verification. Beyond Auth.js (which trusts TLS and skips the signature): the
+//! signature is verified against the provider's JWK set, and `alg: none` or HMAC are refused.
+
+use base64::Engine as _;
+use jsonwebtoken::{Algorithm, DecodingKey, Validation, jwk::JwkSet};
+use serde_json::Value;
+
+/// Seconds of clock skew allowed on `exp` and `iat` (oauth4webapi's default).
+const LEEWAY_SECS: i64 = 30;
+
+/// The asymmetric algorithms an id_token may use.
+const ASYMMETRIC: [Algorithm; 9] = [
+    Algorithm::RS256,
+    Algorithm::RS384,
+    Algorithm::RS512,
+    Algorithm::PS256,
+    Algorithm::PS384,
+    Algorithm::PS512,
+    Algorithm::ES256,
+    Algorithm::ES384,
+    Algorithm::EdDSA,
+];
+
+/// What the id_token must say.
+pub(crate) struct Expected<'a> {
+    pub(crate) issuer: &'a str,
+    pub(crate) client_id: &'a str,
+    /// `Some` when the nonce check is on (the claim must equal it); `None` when it is off (the
+    /// claim must be absent).
+    pub(crate) nonce: Option<&'a str>,
+    /// `id_token_signing_alg_values_supported` from discovery (empty: RS256 only).
+    pub(crate) algorithms: &'a [String],
+    pub(crate) now_secs: i64,
+}
+
+/// Why an id_token was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum IdTokenError {
+    /// No key of the set has the token's `kid` (refetching the set may help).
+    UnknownKey,
+    /// Anything else; the text says what.
+    Invalid(String),
+}
+
+fn invalid(message: impl Into<String>) -> IdTokenError {
+    IdTokenError::Invalid(message.into())
+}
+
+/// The header's algorithm and key id, read without trusting them.
+fn header(token: &str) -> Result<(Algorithm, Option<String>), IdTokenError> {
+    let encoded = token.split('.').next().unwrap_or_default();
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(encoded)
+        .map_err(|_| invalid("the header is not base64url"))?;
+    let json: Value = serde_json::from_slice(&bytes).map_err(|_| invalid("the header is not JSON"))?;
+    let alg = json.get("alg").and_then(Value::as_str).unwrap_or_default();
+    let algorithm = ASYMMETRIC
+        .iter()
+        .copied()
+        .find(|a| format!("{a:?}") == alg)
+        .ok_or_else(|| invalid(format!("algorithm {alg:?} is not allowed (none and HMAC never are)")))?;
+    let kid = json.get("kid").and_then(Value::as_str).map(str::to_owned);
+    Ok((algorithm, kid))
+}
+
+/// Verifies `token` against `keys` and the expectations; returns its claims.
+pub(crate) fn verify(token: &str, keys: &JwkSet, expected: &Expected<'_>) -> Result<Value, IdTokenError> {
+    if token.split('.').count() != 3 {
+        return Err(invalid("not a compact JWS (encrypted id_tokens are not supported)"));
+    }
+    let (algorithm, kid) = header(token)?;
+    let allowed = if expected.algorithms.is_empty() {
+        algorithm == Algorithm::RS256
+    } else {
+        expected.algorithms.iter().any(|a| *a == format!("{algorithm:?}"))
+    };
+    if !allowed {
+        return Err(invalid(format!("algorithm {algorithm:?} is not one the provider announced")));
+    }
+    let jwk = match &kid {
+        Some(kid) => keys.find(kid).ok_or(IdTokenError::UnknownKey)?,
+        // Without a kid, only an unambiguous set will do.
+        None => match keys.keys.as_slice() {
+            [only] => only,
+            _ => return Err(IdTokenError::UnknownKey),
+        },
+    };
+    if let Some(key_alg) = jwk.common.key_algorithm
+        && format!("{key_alg:?}") != format!("{algorithm:?}")
+    {
+        return Err(invalid("the key's alg differs from the token's"));
+    }
+    let key = DecodingKey::from_jwk(jwk).map_err(|e| invalid(format!("unusable key: {e}")))?;
+    let mut validation = Validation::new(algorithm);
+    // Time and audience claims are checked below with the injectable clock.
+    validation.validate_exp = false;
+    validation.validate_aud = false;
+    validation.required_spec_claims.clear();
+    let claims = jsonwebtoken::decode::<Value>(token, &key, &validation)
+        .map_err(|e| invalid(format!("signature: {e}")))?
+        .claims;
+    check_claims(&claims, expected)?;
+    Ok(claims)
+}
+
+fn check_claims(claims: &Value, expected: &Expected<'_>) -> Result<(), IdTokenError> {
+    let text = |key: &str| claims.get(key).and_then(Value::as_str);
+    let number = |key: &str| claims.get(key).and_then(Value::as_f64);
+    if text("iss") != Some(expected.issuer) {
+        return Err(invalid(format!("unexpected iss {:?}", text("iss"))));
+    }
+    if text("sub").is_none_or(str::is_empty) {
+        return Err(invalid("missing sub"));
+    }
+    let audiences: Vec<&str> = match claims.get("aud") {
+        Some(Value::String(a)) => vec![a.as_str()],
+        Some(Value::Array(list)) => list.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    };
+    if !audiences.contains(&expected.client_id) {
+        return Err(invalid("aud does not contain the client id"));
+    }
+    if (audiences.len() > 1 || claims.get("azp").is_some()) && text("azp") != Some(expected.client_id) {
+        return Err(invalid("azp is not the client id"));
+    }
+    let now = expected.now_secs as f64;
+    let exp = number("exp").ok_or_else(|| invalid("missing exp"))?;
+    if exp <= now - LEEWAY_SECS as f64 {
+        return Err(invalid("the id_token expired"));
+    }
+    let iat = number("iat").ok_or_else(|| invalid("missing iat"))?;
+    if iat > now + LEEWAY_SECS as f64 {
+        return Err(invalid("iat is in the future"));
+    }
+    match (expected.nonce, text("nonce")) {
+        (Some(want), Some(got)) if crate::secret::constant_time_eq(want.as_bytes(), got.as_bytes()) => {}
+        (Some(_), _) => return Err(invalid("nonce mismatch")),
+        (None, Some(_)) => return Err(invalid("unexpected nonce")),
+        (None, None) => {}
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn expected(nonce: Option<&str>) -> Expected<'_> {
+        Expected {
+            issuer: "https://idp",
+            client_id: "app",
+            nonce,
+            algorithms: &[],
+            now_secs: 1_000,
+        }
+    }
+
+    #[test]
+    fn claims_are_checked() {
+        let good = serde_json::json!({"iss": "https://idp", "sub": "1", "aud": "app", "exp": 2000, "iat": 900, "nonce": "n"});
+        assert!(check_claims(&good, &expected(Some("n"))).is_ok());
+        assert!(check_claims(&good, &expected(Some("other"))).is_err());
+        assert!(check_claims(&good, &expected(None)).is_err(), "unexpected nonce");
+        let mut bad = good.clone();
+        bad["aud"] = serde_json::json!(["app", "other"]);
+        assert!(check_claims(&bad, &expected(Some("n"))).is_err(), "azp needed");
+        bad["azp"] = "app".into();
+        assert!(check_claims(&bad, &expected(Some("n"))).is_ok());
+        let mut expired = good.clone();
+        expired["exp"] = 960.into();
+        assert!(check_claims(&expired, &expected(Some("n"))).is_err());
+        expired["exp"] = 980.into();
+        assert!(check_claims(&expired, &expected(Some("n"))).is_ok(), "within leeway");
+        let mut iss = good;
+        iss["iss"] = "https://evil".into();
+        assert!(check_claims(&iss, &expected(Some("n"))).is_err());
+    }
+
+    #[test]
+    fn none_and_hmac_are_refused_before_any_key_lookup() {
+        let b64 = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
+        let keys = JwkSet { keys: Vec::new() };
+        for alg in ["none", "HS256", "RS1"] {
+            let token = format!("{}.{}.", b64(&format!(r#"{{"alg":"{alg}"}}"#)), b64("{}"));
+            let token = format!("{token}sig");
+            assert!(matches!(verify(&token, &keys, &expected(None)), Err(IdTokenError::Invalid(_))), "{alg}");
+        }
+    }
+}

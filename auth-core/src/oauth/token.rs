@@ -1,0 +1,159 @@
+//! The authorization-code exchange, through the `oauth2` crate over our [`HttpClient`], with
+//! lenient parsing of the quirks real providers have (numeric fields sent as strings).
+
+use oauth2::{
+    AuthType, AuthorizationCode, Client, ClientId, ClientSecret, EndpointNotSet, EndpointSet,
+    ExtraTokenFields, PkceCodeVerifier, RedirectUrl, RequestTokenError, StandardRevocableToken,
+    StandardTokenResponse, TokenResponse, TokenUrl,
+    basic::{
+        BasicErrorResponse, BasicRevocationErrorResponse, BasicTokenIntrospectionResponse,
+        BasicTokenType,
+    },
+};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use super::{HttpClient, HttpError, callback_error};
+use crate::{error::Error, providers::ClientAuth, secret::Secret};
+
+/// Every field of the token response that is not a standard one (`id_token`, …).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct OtherFields {
+    #[serde(flatten)]
+    fields: Map<String, Value>,
+}
+
+impl ExtraTokenFields for OtherFields {}
+
+type Response = StandardTokenResponse<OtherFields, BasicTokenType>;
+
+type TokenClient = Client<
+    BasicErrorResponse,
+    Response,
+    BasicTokenIntrospectionResponse,
+    StandardRevocableToken,
+    BasicRevocationErrorResponse,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointSet,
+>;
+
+/// One code exchange.
+pub(crate) struct CodeExchange<'a> {
+    pub(crate) token_url: &'a str,
+    pub(crate) client_id: &'a str,
+    pub(crate) client_secret: Option<&'a Secret>,
+    pub(crate) auth: ClientAuth,
+    pub(crate) code: &'a str,
+    pub(crate) redirect_uri: &'a str,
+    pub(crate) code_verifier: Option<String>,
+}
+
+/// Rewrites a token response the strict parser would refuse for a harmless quirk:
+/// `expires_in` sent as a string.
+fn conform(mut response: http::Response<Vec<u8>>) -> http::Response<Vec<u8>> {
+    let Ok(Value::Object(mut body)) = serde_json::from_slice::<Value>(response.body()) else {
+        return response;
+    };
+    let mut changed = false;
+    if let Some(Value::String(s)) = body.get("expires_in")
+        && let Ok(n) = s.trim().parse::<u64>()
+    {
+        body.insert("expires_in".into(), Value::from(n));
+        changed = true;
+    }
+    if changed && let Ok(bytes) = serde_json::to_vec(&body) {
+        *response.body_mut() = bytes;
+    }
+    response
+}
+
+/// Our [`HttpClient`] as the `oauth2` crate's transport, with [`conform`] applied.
+struct Transport<'a>(&'a dyn HttpClient);
+
+impl<'c> oauth2::AsyncHttpClient<'c> for Transport<'_> {
+    type Error = HttpError;
+    type Future = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<oauth2::HttpResponse, HttpError>> + Send + 'c>,
+    >;
+
+    fn call(&'c self, request: oauth2::HttpRequest) -> Self::Future {
+        Box::pin(async move { self.0.execute(request).await.map(conform) })
+    }
+}
+
+/// Exchanges the code; returns every field of the token response.
+pub(crate) async fn exchange(
+    client: &dyn HttpClient,
+    request: CodeExchange<'_>,
+) -> Result<Map<String, Value>, Error> {
+    let token_url = TokenUrl::new(request.token_url.to_owned())
+        .map_err(|e| callback_error(format!("invalid token endpoint: {e}")))?;
+    let redirect_url = RedirectUrl::new(request.redirect_uri.to_owned())
+        .map_err(|e| callback_error(format!("invalid redirect URI: {e}")))?;
+    let mut oauth: TokenClient = Client::new(ClientId::new(request.client_id.to_owned()))
+        .set_token_uri(token_url)
+        .set_redirect_uri(redirect_url)
+        .set_auth_type(match request.auth {
+            ClientAuth::SecretBasic => AuthType::BasicAuth,
+            ClientAuth::SecretPost | ClientAuth::None => AuthType::RequestBody,
+        });
+    if request.auth != ClientAuth::None
+        && let Some(secret) = request.client_secret
+    {
+        oauth = oauth.set_client_secret(ClientSecret::new(secret.expose().to_owned()));
+    }
+    let mut exchange = oauth.exchange_code(AuthorizationCode::new(request.code.to_owned()));
+    if let Some(verifier) = request.code_verifier {
+        exchange = exchange.set_pkce_verifier(PkceCodeVerifier::new(verifier));
+    }
+    let transport = Transport(client);
+    let response: Response = exchange.request_async(&transport).await.map_err(|e| match e {
+        RequestTokenError::ServerResponse(error) => callback_error(format!(
+            "the token endpoint refused the code: {}",
+            error.error()
+        )),
+        RequestTokenError::Request(error) => {
+            callback_error(format!("token request failed: {error}"))
+        }
+        RequestTokenError::Parse(error, _) => {
+            callback_error(format!("the token response is not valid: {error}"))
+        }
+        RequestTokenError::Other(error) => callback_error(format!("token request failed: {error}")),
+    })?;
+    let token_type = response.token_type().as_ref().to_ascii_lowercase();
+    if token_type != "bearer" && token_type != "dpop" {
+        return Err(callback_error(format!(
+            "unsupported token_type {token_type:?}"
+        )));
+    }
+    match serde_json::to_value(&response) {
+        Ok(Value::Object(mut fields)) => {
+            fields.insert("token_type".into(), Value::String(token_type));
+            Ok(fields)
+        }
+        _ => Err(callback_error("the token response could not be read")),
+    }
+}
+
+impl From<HttpError> for Error {
+    fn from(error: HttpError) -> Self {
+        callback_error(error.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn string_expires_in_is_accepted() {
+        let response = http::Response::new(br#"{"access_token":"a","token_type":"Bearer","expires_in":"3600"}"#.to_vec());
+        let fixed: Value = serde_json::from_slice(conform(response).body()).expect("json");
+        assert_eq!(fixed["expires_in"], 3600);
+        let junk = http::Response::new(b"not json".to_vec());
+        assert_eq!(conform(junk).body(), b"not json");
+    }
+}

@@ -1,0 +1,399 @@
+//! OAuth 2 and OpenID Connect providers (spec §8.1).
+
+use std::{fmt, sync::Arc};
+
+use serde_json::{Map, Value};
+
+use super::ProviderKind;
+use crate::{Result, model::User, secret::Secret};
+
+/// How the client authenticates at the token endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ClientAuth {
+    /// `client_secret_basic`: HTTP Basic with the form-encoded id and secret (default).
+    #[default]
+    SecretBasic,
+    /// `client_secret_post`: id and secret in the form body.
+    SecretPost,
+    /// `none`: a public client (PKCE only).
+    None,
+}
+
+/// Which checks protect the authorization round trip.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Checks {
+    /// PKCE with S256 (default on).
+    pub pkce: bool,
+    /// A sealed `state` parameter.
+    pub state: bool,
+    /// An OpenID Connect `nonce` (OIDC only).
+    pub nonce: bool,
+}
+
+impl Default for Checks {
+    fn default() -> Self {
+        Self {
+            pkce: true,
+            state: false,
+            nonce: false,
+        }
+    }
+}
+
+impl Checks {
+    /// PKCE, state and nonce all on.
+    pub fn all() -> Self {
+        Self {
+            pkce: true,
+            state: true,
+            nonce: true,
+        }
+    }
+}
+
+/// The look of the provider's button on the built-in sign-in page.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProviderStyle {
+    /// Logo URL (default `https://authjs.dev/img/providers/<id>.svg`).
+    pub logo: Option<String>,
+    /// Button colour.
+    pub brand_color: Option<String>,
+    /// Button text colour.
+    pub text: Option<String>,
+}
+
+/// The tokens of a sign-in, as the token endpoint returned them (plus `expires_at`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TokenSet {
+    /// Every field of the token response, with `expires_at` (epoch seconds) added when
+    /// `expires_in` was given.
+    pub fields: Map<String, Value>,
+}
+
+impl TokenSet {
+    /// A field as text.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.fields.get(name).and_then(Value::as_str)
+    }
+
+    /// The access token.
+    pub fn access_token(&self) -> Option<&str> {
+        self.get("access_token")
+    }
+
+    /// The id_token, if any.
+    pub fn id_token(&self) -> Option<&str> {
+        self.get("id_token")
+    }
+}
+
+/// Maps a provider profile to a user whose `id` is the user's id **at the provider** (the
+/// account id). `Err` is logged as `OAuthProfileParseError`.
+pub type ProfileFn = Arc<dyn Fn(&Value, &TokenSet) -> Result<User> + Send + Sync>;
+
+/// Fetches the profile itself, for providers whose userinfo needs more than one GET (e.g.
+/// GitHub's private emails). Receives the token set and the HTTP client.
+pub type UserinfoFn = Arc<
+    dyn for<'a> Fn(
+            &'a TokenSet,
+            &'a dyn crate::oauth::HttpClient,
+        ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<Value>> + Send + 'a>>
+        + Send
+        + Sync,
+>;
+
+/// An OAuth 2 or OpenID Connect provider.
+///
+/// ```
+/// use auth_core::providers::{Checks, OAuthProvider};
+///
+/// let provider = OAuthProvider::oidc("keycloak", "Keycloak")
+///     .issuer("https://sso.example.com/realms/main")
+///     .client_id("my-app")
+///     .client_secret("from AUTH_KEYCLOAK_SECRET")
+///     .checks(Checks::all());
+/// # let _ = provider;
+/// ```
+#[derive(Clone)]
+pub struct OAuthProvider {
+    pub(crate) id: String,
+    pub(crate) name: String,
+    pub(crate) kind: ProviderKind,
+    pub(crate) issuer: Option<String>,
+    pub(crate) authorization_url: Option<String>,
+    pub(crate) authorization_params: Vec<(String, String)>,
+    pub(crate) token_url: Option<String>,
+    pub(crate) userinfo_url: Option<String>,
+    pub(crate) jwks_url: Option<String>,
+    pub(crate) client_id: Option<String>,
+    pub(crate) client_secret: Option<Secret>,
+    pub(crate) client_auth: ClientAuth,
+    pub(crate) checks: Checks,
+    pub(crate) profile: ProfileFn,
+    pub(crate) userinfo: Option<UserinfoFn>,
+    pub(crate) style: ProviderStyle,
+    pub(crate) allow_dangerous_email_account_linking: bool,
+    pub(crate) id_token: bool,
+    pub(crate) form_post: bool,
+}
+
+impl fmt::Debug for OAuthProvider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OAuthProvider")
+            .field("id", &self.id)
+            .field("kind", &self.kind)
+            .field("issuer", &self.issuer)
+            .field("authorization_url", &self.authorization_url)
+            .field("token_url", &self.token_url)
+            .field("userinfo_url", &self.userinfo_url)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &self.client_secret)
+            .field("checks", &self.checks)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Auth.js's default profile mapping: `id` from `sub` (or `id`), `name` from `name`,
+/// `nickname` or `preferred_username`, `email`, `image` from `picture`.
+pub fn default_profile(profile: &Value, _tokens: &TokenSet) -> Result<User> {
+    let text = |key: &str| match profile.get(key) {
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    };
+    Ok(User {
+        id: text("sub").or_else(|| text("id")),
+        name: text("name")
+            .or_else(|| text("nickname"))
+            .or_else(|| text("preferred_username")),
+        email: text("email"),
+        image: text("picture"),
+    })
+}
+
+impl OAuthProvider {
+    fn new(kind: ProviderKind, id: &str, name: &str) -> Self {
+        Self {
+            id: id.to_owned(),
+            name: name.to_owned(),
+            kind,
+            issuer: None,
+            authorization_url: None,
+            authorization_params: Vec::new(),
+            token_url: None,
+            userinfo_url: None,
+            jwks_url: None,
+            client_id: None,
+            client_secret: None,
+            client_auth: ClientAuth::default(),
+            checks: Checks::default(),
+            profile: Arc::new(default_profile),
+            userinfo: None,
+            style: ProviderStyle::default(),
+            allow_dangerous_email_account_linking: false,
+            id_token: kind == ProviderKind::Oidc,
+            form_post: false,
+        }
+    }
+
+    /// An OAuth 2 provider (`type: "oauth"`): set its endpoints, or an issuer for discovery.
+    pub fn oauth(id: &str, name: &str) -> Self {
+        Self::new(ProviderKind::OAuth, id, name)
+    }
+
+    /// An OpenID Connect provider (`type: "oidc"`): endpoints come from the issuer's discovery
+    /// document, the profile from the verified id_token.
+    pub fn oidc(id: &str, name: &str) -> Self {
+        Self::new(ProviderKind::Oidc, id, name)
+    }
+
+    /// Changes the id (for two providers of one kind).
+    #[must_use]
+    pub fn with_id(mut self, id: impl Into<String>) -> Self {
+        self.id = id.into();
+        self
+    }
+
+    /// Changes the display name.
+    #[must_use]
+    pub fn with_name(mut self, name: impl Into<String>) -> Self {
+        self.name = name.into();
+        self
+    }
+
+    /// The issuer, for discovery (`<issuer>/.well-known/openid-configuration`) and id_token
+    /// checks.
+    #[must_use]
+    pub fn issuer(mut self, issuer: impl Into<String>) -> Self {
+        self.issuer = Some(issuer.into());
+        self
+    }
+
+    /// The authorization endpoint (its query parameters are kept).
+    #[must_use]
+    pub fn authorization_url(mut self, url: impl Into<String>) -> Self {
+        self.authorization_url = Some(url.into());
+        self
+    }
+
+    /// Adds a parameter to every authorization request (`scope`, `prompt`, …); a later call
+    /// with the same name replaces the value.
+    #[must_use]
+    pub fn authorization_param(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        let name = name.into();
+        let value = value.into();
+        if name == "response_mode" && value == "form_post" {
+            self.form_post = true;
+        }
+        self.authorization_params.retain(|(n, _)| *n != name);
+        self.authorization_params.push((name, value));
+        self
+    }
+
+    /// The token endpoint.
+    #[must_use]
+    pub fn token_url(mut self, url: impl Into<String>) -> Self {
+        self.token_url = Some(url.into());
+        self
+    }
+
+    /// The userinfo endpoint.
+    #[must_use]
+    pub fn userinfo_url(mut self, url: impl Into<String>) -> Self {
+        self.userinfo_url = Some(url.into());
+        self
+    }
+
+    /// The JWK set used to verify id_tokens (default: discovery's `jwks_uri`).
+    #[must_use]
+    pub fn jwks_url(mut self, url: impl Into<String>) -> Self {
+        self.jwks_url = Some(url.into());
+        self
+    }
+
+    /// The client id (`AUTH_<ID>_ID`).
+    #[must_use]
+    pub fn client_id(mut self, id: impl Into<String>) -> Self {
+        self.client_id = Some(id.into());
+        self
+    }
+
+    /// The client secret (`AUTH_<ID>_SECRET`).
+    #[must_use]
+    pub fn client_secret(mut self, secret: impl Into<Secret>) -> Self {
+        self.client_secret = Some(secret.into());
+        self
+    }
+
+    /// How the client authenticates at the token endpoint.
+    #[must_use]
+    pub fn client_auth(mut self, auth: ClientAuth) -> Self {
+        self.client_auth = auth;
+        self
+    }
+
+    /// The checks (default: PKCE only, as in Auth.js).
+    #[must_use]
+    pub fn checks(mut self, checks: Checks) -> Self {
+        self.checks = checks;
+        self
+    }
+
+    /// Maps the provider's profile to a user (`id` = the account id at the provider).
+    #[must_use]
+    pub fn profile(
+        mut self,
+        profile: impl Fn(&Value, &TokenSet) -> Result<User> + Send + Sync + 'static,
+    ) -> Self {
+        self.profile = Arc::new(profile);
+        self
+    }
+
+    /// Fetches the profile with custom requests instead of one userinfo GET.
+    #[must_use]
+    pub fn userinfo_request(mut self, fetch: UserinfoFn) -> Self {
+        self.userinfo = Some(fetch);
+        self
+    }
+
+    /// For OIDC: read the profile from the userinfo endpoint instead of the id_token.
+    #[must_use]
+    pub fn profile_from_userinfo(mut self) -> Self {
+        self.id_token = false;
+        self
+    }
+
+    /// The button's look.
+    #[must_use]
+    pub fn style(mut self, style: ProviderStyle) -> Self {
+        self.style = style;
+        self
+    }
+
+    /// Links a first sign-in with this provider to an existing user with the same email.
+    ///
+    /// # Security Warning
+    /// Only for providers that verify email addresses; otherwise anyone who registers your
+    /// users' addresses there can take over their accounts.
+    #[must_use]
+    pub fn allow_dangerous_email_account_linking(mut self) -> Self {
+        self.allow_dangerous_email_account_linking = true;
+        self
+    }
+
+    /// The provider's id.
+    pub fn provider_id(&self) -> &str {
+        &self.id
+    }
+
+    /// The OAuth or OIDC kind.
+    pub fn kind(&self) -> ProviderKind {
+        self.kind
+    }
+
+    /// Fills unset client id, secret and issuer from `AUTH_<ID>_ID`, `_SECRET`, `_ISSUER`.
+    pub(crate) fn apply_env(&mut self, env: &dyn Fn(&str) -> Option<String>) {
+        let prefix = super::env_prefix(&self.id);
+        let get = |suffix: &str| env(&format!("{prefix}_{suffix}")).filter(|v| !v.is_empty());
+        if self.client_id.is_none() {
+            self.client_id = get("ID");
+        }
+        if self.client_secret.is_none() {
+            self.client_secret = get("SECRET").map(Secret::from);
+        }
+        if self.issuer.is_none() {
+            self.issuer = get("ISSUER");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_profile_follows_auth_js() {
+        let profile = serde_json::json!({"sub": "42", "preferred_username": "octo", "email": "O@x.io", "picture": "p"});
+        let user = default_profile(&profile, &TokenSet::default()).expect("profile");
+        assert_eq!(user.id.as_deref(), Some("42"));
+        assert_eq!(user.name.as_deref(), Some("octo"));
+        assert_eq!(user.image.as_deref(), Some("p"));
+        let numeric = default_profile(&serde_json::json!({"id": 7}), &TokenSet::default()).expect("profile");
+        assert_eq!(numeric.id.as_deref(), Some("7"));
+    }
+
+    #[test]
+    fn env_fills_only_unset_values() {
+        let env = |k: &str| match k {
+            "AUTH_MY_IDP_ID" => Some("env-id".to_owned()),
+            "AUTH_MY_IDP_SECRET" => Some("env-secret".to_owned()),
+            "AUTH_MY_IDP_ISSUER" => Some("https://idp".to_owned()),
+            _ => None,
+        };
+        let mut p = OAuthProvider::oidc("my-idp", "IdP").client_id("configured");
+        p.apply_env(&env);
+        assert_eq!(p.client_id.as_deref(), Some("configured"));
+        assert_eq!(p.client_secret.as_ref().map(Secret::expose), Some("env-secret"));
+        assert_eq!(p.issuer.as_deref(), Some("https://idp"));
+    }
+}
