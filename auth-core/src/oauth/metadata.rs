@@ -35,6 +35,8 @@ pub(crate) struct Metadata {
 
 struct Entry<T> {
     fetched: Instant,
+    /// When a refetch for an unknown `kid` last replaced this entry.
+    refreshed: Option<Instant>,
     value: Arc<T>,
 }
 
@@ -115,8 +117,8 @@ impl MetadataCache {
         Ok(metadata)
     }
 
-    /// The key set at `url`; `refresh` refetches it (for an unknown `kid`) unless it was
-    /// fetched moments ago.
+    /// The key set at `url`; `refresh` refetches it (for an unknown `kid`) unless another
+    /// refetch happened moments ago.
     pub(crate) async fn jwks(
         &self,
         client: &dyn HttpClient,
@@ -125,10 +127,14 @@ impl MetadataCache {
     ) -> Result<Arc<JwkSet>, Error> {
         let cached = {
             let map = self.jwks.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-            map.get(url).map(|e| (e.fetched.elapsed(), e.value.clone()))
+            map.get(url).map(|e| (e.fetched.elapsed(), e.refreshed, e.value.clone()))
         };
-        if let Some((age, value)) = cached {
-            let usable = if refresh { age < REFETCH_INTERVAL } else { age < TTL };
+        if let Some((age, refreshed, value)) = cached {
+            let usable = if refresh {
+                refreshed.is_some_and(|at| at.elapsed() < REFETCH_INTERVAL)
+            } else {
+                age < TTL
+            };
             if usable {
                 return Ok(value);
             }
@@ -137,7 +143,16 @@ impl MetadataCache {
         let set: JwkSet = serde_json::from_value(document)
             .map_err(|e| callback_error(format!("the key set at {url} is invalid: {e}")))?;
         let set = Arc::new(set);
-        store(&self.jwks, url, set.clone());
+        let mut map = self.jwks.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let now = Instant::now();
+        map.insert(
+            url.to_owned(),
+            Entry {
+                fetched: now,
+                refreshed: refresh.then_some(now),
+                value: set.clone(),
+            },
+        );
         Ok(set)
     }
 }
@@ -155,6 +170,7 @@ fn store<T>(map: &Mutex<HashMap<String, Entry<T>>>, key: &str, value: Arc<T>) {
         key.to_owned(),
         Entry {
             fetched: Instant::now(),
+            refreshed: None,
             value,
         },
     );
