@@ -42,7 +42,17 @@
 //! ```
 //!
 //! Inside `Router::nest`, the core still sees the full path (through `OriginalUri`), so the
-//! base path must be the full one (`/api/auth` for routes nested under `/api`).
+//! base path must be the full one (`/api/auth` for routes nested under `/api`):
+//!
+//! ```
+//! # use auth_axum::AuthRouterExt;
+//! # use axum::Router;
+//! # fn app(config: auth_core::AuthConfig) -> Router {
+//! let auth = config.base_path("/api/auth").build().expect("valid configuration");
+//! let api = Router::new().with_auth(auth); // answers /api/auth/* once nested
+//! Router::new().nest("/api", api)
+//! # }
+//! ```
 
 use std::{
     convert::Infallible,
@@ -56,7 +66,7 @@ use axum::{
     Router,
     body::Body,
     extract::{FromRequestParts, OptionalFromRequestParts, OriginalUri, Request},
-    http::{HeaderMap, HeaderValue, StatusCode, header, request::Parts},
+    http::{Extensions, HeaderMap, HeaderValue, StatusCode, Uri, header, request::Parts},
     response::{IntoResponse, Response},
     routing::any,
 };
@@ -64,12 +74,35 @@ use tower_layer::Layer;
 use tower_service::Service;
 
 /// The Auth.js routes (`<base path>/{*action}`, GET and POST) as a router to merge.
+///
+/// A router cannot tell where it will be nested, and inside `Router::nest("/api", …)` it only
+/// sees the path after `/api`. So the routes are also mounted at every shorter tail of the
+/// base path (`/auth/{*action}` for `/api/auth`); a request is served only when its full path
+/// (`OriginalUri`) is under the base path, and is `404` otherwise, as if unrouted.
 pub fn routes<S>(auth: Auth) -> Router<S>
 where
     S: Clone + Send + Sync + 'static,
 {
-    let path = format!("{}/{{*action}}", auth.base_path());
-    Router::new().route(&path, any(handle)).with_state(auth)
+    let mut router = Router::new();
+    for tail in base_path_tails(auth.base_path()) {
+        router = router.route(&format!("{tail}/{{*action}}"), any(handle));
+    }
+    router.with_state(auth)
+}
+
+/// `/api/auth` → `/api/auth`, `/auth`: the base path without 0, 1, … leading segments.
+fn base_path_tails(base_path: &str) -> Vec<&str> {
+    let mut tails = vec![base_path];
+    let mut rest = base_path;
+    while let Some(next) = rest
+        .get(1..)
+        .and_then(|r| r.find('/'))
+        .map(|i| &rest[i + 1..])
+    {
+        tails.push(next);
+        rest = next;
+    }
+    tails
 }
 
 /// Hands a request to the core. Inside `Router::nest` axum strips the prefix from the URI;
@@ -81,6 +114,15 @@ async fn handle(
     let (mut parts, body) = request.into_parts();
     if let Some(OriginalUri(uri)) = parts.extensions.get::<OriginalUri>() {
         parts.uri = uri.clone();
+    }
+    let under_base_path = parts
+        .uri
+        .path()
+        .strip_prefix(auth.base_path())
+        .is_some_and(|rest| rest.starts_with('/'));
+    if !under_base_path {
+        // Matched through a tail of the base path, but not nested where that tail would fit.
+        return StatusCode::NOT_FOUND.into_response();
     }
     auth.handle(Request::from_parts(parts, body))
         .await
@@ -120,7 +162,11 @@ impl<S: Send + Sync> FromRequestParts<S> for AuthSession {
         let auth = auth_of(parts)?;
         match session_of(&auth, parts).await {
             Some(session) => Ok(session),
-            None => Err(unauthenticated(&auth, &parts.headers, &original_uri(parts))),
+            None => Err(unauthenticated(
+                &auth,
+                &parts.headers,
+                &original_path_and_query(&parts.extensions, &parts.uri),
+            )),
         }
     }
 }
@@ -188,11 +234,15 @@ async fn session_of(auth: &Auth, parts: &Parts) -> Option<AuthSession> {
     auth.session(&parts.headers).await.map(AuthSession)
 }
 
-fn original_uri(parts: &Parts) -> String {
-    parts
-        .extensions
+/// The path and query the client asked for (before any `Router::nest` stripped a prefix).
+/// Only the path and query: an absolute-form request target (`GET http://host/path`) carries
+/// the origin too, which the caller adds from the `Host` as for any request.
+fn original_path_and_query(extensions: &Extensions, uri: &Uri) -> String {
+    let uri = extensions
         .get::<OriginalUri>()
-        .map_or_else(|| parts.uri.to_string(), |OriginalUri(uri)| uri.to_string())
+        .map_or(uri, |OriginalUri(original)| original);
+    uri.path_and_query()
+        .map_or_else(|| uri.path().to_owned(), |pq| pq.as_str().to_owned())
 }
 
 /// The answer to a request that needs a session and has none.
@@ -275,13 +325,26 @@ where
                     inner.call(request).await
                 }
                 None => {
-                    let path = request
-                        .extensions()
-                        .get::<OriginalUri>()
-                        .map_or_else(|| request.uri().to_string(), |OriginalUri(u)| u.to_string());
+                    let path = original_path_and_query(request.extensions(), request.uri());
                     Ok(unauthenticated(&auth, request.headers(), &path).into_response())
                 }
             }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::base_path_tails;
+
+    #[test]
+    fn base_path_tails_drop_leading_segments() {
+        assert_eq!(base_path_tails("/auth"), ["/auth"]);
+        assert_eq!(base_path_tails("/api/auth"), ["/api/auth", "/auth"]);
+        assert_eq!(
+            base_path_tails("/v1/api/auth"),
+            ["/v1/api/auth", "/api/auth", "/auth"]
+        );
+        assert_eq!(base_path_tails(""), [""]);
     }
 }

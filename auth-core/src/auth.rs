@@ -17,10 +17,11 @@ use serde_json::{Map, Value};
 
 use crate::{
     actions,
+    adapter::Adapter,
     callbacks::{Callbacks, Events},
     clock::Clock,
     config::{
-        AuthConfig, ConfigError, Pages, SessionOptions,
+        AuthConfig, ConfigError, Pages, SessionOptions, SessionStrategy,
         origin::{OriginResolver, parse_public_url},
     },
     context::{RequestContext, RequestParts, is_valid_callback_url},
@@ -59,6 +60,8 @@ pub(crate) struct Inner {
     pub(crate) state_keys: JwtKeys,
     pub(crate) http: Arc<dyn HttpClient>,
     pub(crate) metadata: MetadataCache,
+    pub(crate) adapter: Option<Arc<dyn Adapter>>,
+    pub(crate) strategy: SessionStrategy,
     pub(crate) session: SessionOptions,
     pub(crate) jwt_max_age: i64,
     pub(crate) jwt_codec: Option<Arc<dyn JwtCodec>>,
@@ -165,6 +168,7 @@ impl Auth {
             &config.secrets,
             &cookies_plain.get(CookieKind::SessionToken).name,
         );
+        let strategy = config.session_strategy();
         let check_keys_secure = CheckKeys::new(&config.secrets, &cookies_secure);
         let check_keys_plain = CheckKeys::new(&config.secrets, &cookies_plain);
         let state_keys = JwtKeys::new(&config.secrets, "encodedState");
@@ -173,6 +177,22 @@ impl Auth {
         }
         let trust_host = config.trust_host.unwrap_or(false);
         let mut providers = config.providers;
+        // The global redirect proxy reaches every OAuth provider (not form_post ones), and a
+        // proxied provider always checks `state`, which carries the deployment to return to.
+        for provider in &mut providers {
+            if let Provider::OAuth(p) = provider {
+                if p.redirect_proxy_url.is_none() {
+                    p.redirect_proxy_url.clone_from(&config.redirect_proxy_url);
+                }
+                if p.form_post {
+                    p.redirect_proxy_url = None;
+                }
+                if let Some(url) = &mut p.redirect_proxy_url {
+                    *url = format!("{}/callback/{}", url.trim_end_matches('/'), p.id);
+                    p.checks.state = true;
+                }
+            }
+        }
         providers.shrink_to_fit();
         let inner = Inner {
             csrf_secret: config.secrets.joined(),
@@ -190,6 +210,8 @@ impl Auth {
             state_keys,
             http: config.http.unwrap_or_else(oauth::default_client),
             metadata: MetadataCache::default(),
+            strategy,
+            adapter: config.adapter,
             session: config.session,
             jwt_max_age: config.jwt.max_age.unwrap_or(config.session.max_age),
             jwt_codec: config.jwt.codec,
@@ -299,11 +321,34 @@ impl Auth {
     /// The session of a request, as `GET /auth/session` would give it, without re-issuing
     /// cookies (Auth.js's `auth()`). Fails closed: any problem gives `None`.
     pub async fn session(&self, headers: &HeaderMap) -> Option<Session> {
+        if self.inner.strategy == SessionStrategy::Database {
+            return self.database_session(headers).await;
+        }
         let resolved = self.resolve_session(headers).await?;
         Some(resolved.session)
     }
 
-    /// The decoded JWT of a request's session cookie (after the `jwt` callback), or `None`.
+    async fn database_session(&self, headers: &HeaderMap) -> Option<Session> {
+        let inner = &*self.inner;
+        let secure = self.is_secure(headers)?;
+        let name = &inner
+            .cookie_table(secure)
+            .get(CookieKind::SessionToken)
+            .name;
+        let raw = crate::jwt::read_token(headers, name)?;
+        let now = inner.clock.now_millis();
+        match session::resolve_database(inner, &raw, now, false, None, None).await {
+            Ok(session::Lookup::Found(session)) => Some(*session),
+            Ok(session::Lookup::Gone) => None,
+            Err(error) => {
+                tracing::error!(target: "auth_core", kind = error.kind().type_name(), "[auth][error] SessionTokenError: {}", error.message());
+                None
+            }
+        }
+    }
+
+    /// The decoded JWT of a request's session cookie (after the `jwt` callback), or `None`
+    /// (always `None` with database sessions).
     pub async fn token(&self, headers: &HeaderMap) -> Option<Token> {
         let resolved = self.resolve_session(headers).await?;
         Some(resolved.token)

@@ -180,6 +180,8 @@ pub struct SignInEvent<'a> {
 pub enum SignOutEvent<'a> {
     /// The decoded JWT of the ended session.
     Token(&'a Token),
+    /// The deleted database session (`None` when it was already gone).
+    Session(Option<&'a crate::adapter::AdapterSession>),
 }
 
 /// A message of the `link_account` event.

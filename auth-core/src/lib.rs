@@ -77,3 +77,6 @@ pub use secret::{Secret, SecretList};
 
 #[doc = include_str!("../docs/deviations.md")]
 pub mod deviations {}
+
+#[doc = include_str!("../docs/refresh-token-rotation.md")]
+pub mod refresh_token_rotation {}

@@ -1,18 +1,20 @@
-//! JWT sessions: turning a session cookie into a [`Session`] through the `jwt` and `session`
-//! callbacks, and a token into session cookies. Shared by the `session` action, sign-in,
+//! Sessions of both strategies: a JWT session cookie turned into a [`Session`] through the
+//! `jwt` and `session` callbacks (and a token into cookies), and database sessions read,
+//! extended and created through the adapter. Shared by the `session` action, sign-in,
 //! sign-out and the application API.
 
 use serde_json::Value;
 
 use crate::{
     Result,
+    adapter::{AdapterSession, AdapterUser, SessionUpdate, Timestamp},
     auth::Inner,
     callbacks::{JwtParams, JwtTrigger, SessionEvent, SessionParams, log_event},
     clock::iso8601,
     cookies::{CookieKind, SessionCookies, SetCookie},
     error::{Error, ErrorKind},
     jwt::{CodecDecode, CodecEncode},
-    model::{Session, Token},
+    model::{Session, SessionUser, Token, User},
 };
 
 /// Encodes a session token with the configured codec (or the built-in JWE with keys derived at
@@ -145,4 +147,121 @@ pub(crate) async fn session_event(auth: &Inner, resolved: &ResolvedSession) {
         })
         .await;
     log_event("session", result);
+}
+
+/// The user of a stored session, as callbacks see users.
+pub(crate) fn user_of(user: &AdapterUser) -> User {
+    User {
+        id: Some(user.id.clone()),
+        name: user.name.clone(),
+        email: user.email.clone(),
+        image: user.image.clone(),
+    }
+}
+
+/// What looking up a database session found.
+pub(crate) enum Lookup {
+    /// The session the `session` callback made.
+    Found(Box<Session>),
+    /// Unknown or expired (and then deleted): the cookie should go.
+    Gone,
+}
+
+/// Reads a database session (spec §6.2): expired rows are deleted; with `extend`, a row is
+/// extended once `update_age` has passed since its last extension. The `session` callback
+/// reports the expiry that was read, as Auth.js does. Adapter failures are errors.
+pub(crate) async fn resolve_database(
+    auth: &Inner,
+    token: &str,
+    now_ms: i64,
+    extend: bool,
+    trigger: Option<JwtTrigger>,
+    data: Option<&Value>,
+) -> Result<Lookup> {
+    let Some(adapter) = &auth.adapter else {
+        return Err(Error::new(
+            ErrorKind::MissingAdapter,
+            "database sessions need an adapter",
+        ));
+    };
+    let Some((row, user)) = adapter.get_session_and_user(token).await? else {
+        return Ok(Lookup::Gone);
+    };
+    if row.expires.millis() < now_ms {
+        adapter.delete_session(token).await?;
+        return Ok(Lookup::Gone);
+    }
+    let max_age_ms = auth.session.max_age.saturating_mul(1000);
+    let due = row.expires.millis() - max_age_ms + auth.session.update_age.saturating_mul(1000);
+    if extend && due <= now_ms {
+        adapter
+            .update_session(SessionUpdate {
+                session_token: token.to_owned(),
+                expires: Timestamp::from_millis(now_ms.saturating_add(max_age_ms)),
+            })
+            .await?;
+    }
+    let user = user_of(&user);
+    let default = Session {
+        user: Some(SessionUser {
+            name: user.name.clone(),
+            email: user.email.clone(),
+            image: user.image.clone(),
+            extra: serde_json::Map::new(),
+        }),
+        expires: iso8601(row.expires.millis()),
+        extra: serde_json::Map::new(),
+    };
+    let session = auth
+        .callbacks
+        .session(SessionParams {
+            session: default,
+            token: None,
+            user: Some(&user),
+            new_session: data,
+            trigger,
+        })
+        .await?;
+    Ok(Lookup::Found(Box::new(session)))
+}
+
+/// The session cookie of a database session.
+pub(crate) fn database_cookie(
+    auth: &Inner,
+    secure: bool,
+    token: &str,
+    expires_ms: i64,
+) -> SetCookie {
+    let spec = auth.cookie_table(secure).get(CookieKind::SessionToken);
+    let mut cookie = SetCookie::new(spec, token);
+    cookie.expires = Some(expires_ms);
+    cookie
+}
+
+/// Creates a database session for `user_id` and returns its cookie.
+pub(crate) async fn create_database_session(
+    auth: &Inner,
+    secure: bool,
+    user_id: &str,
+    now_ms: i64,
+) -> Result<SetCookie> {
+    let Some(adapter) = &auth.adapter else {
+        return Err(Error::new(
+            ErrorKind::MissingAdapter,
+            "database sessions need an adapter",
+        ));
+    };
+    let row = adapter
+        .create_session(AdapterSession {
+            session_token: crate::random::uuid_v4(),
+            user_id: user_id.to_owned(),
+            expires: Timestamp::from_millis(expires_ms(auth, now_ms)),
+        })
+        .await?;
+    Ok(database_cookie(
+        auth,
+        secure,
+        &row.session_token,
+        row.expires.millis(),
+    ))
 }

@@ -1,8 +1,14 @@
 //! The project's automation, run as `cargo xtask <command>` (the xtask pattern).
 //!
-//! - `ci`: format check, clippy with `-D warnings`, docs with `-D warnings`, every test.
+//! - `ci`: format check, clippy with `-D warnings`, docs with `-D warnings`, every test (all
+//!   with `--all-features`). The tests get real parts, installed when missing: a throw-away
+//!   PostgreSQL ([`postgres`]), the `oidc-provider` OpenID provider ([`oidc`]) and curl.
 //! - `secret`: print a fresh random `AUTH_SECRET` (like `npx auth secret`).
 //! - `bench`: the criterion benchmarks of auth-core.
+
+mod oidc;
+mod postgres;
+mod system;
 
 use std::{
     env,
@@ -67,6 +73,7 @@ fn ci() -> Result<(), String> {
             "clippy",
             "--workspace",
             "--all-targets",
+            "--all-features",
             "--locked",
             "--",
             "-D",
@@ -77,9 +84,46 @@ fn ci() -> Result<(), String> {
     step(
         "doc",
         &cargo,
-        &["doc", "--workspace", "--no-deps", "--locked"],
+        &[
+            "doc",
+            "--workspace",
+            "--all-features",
+            "--no-deps",
+            "--locked",
+        ],
         &[("RUSTDOCFLAGS", "-D warnings")],
     )?;
+    // The adapter tests need PostgreSQL: a throw-away server lives until the end of `ci` (its
+    // guard stops it on every return path), unless the caller named one.
+    let own_postgres = match env::var("AUTH_TEST_POSTGRES_URL") {
+        Ok(url) if !url.is_empty() => {
+            eprintln!("\n==> postgres: using AUTH_TEST_POSTGRES_URL from the environment");
+            None
+        }
+        _ => {
+            eprintln!("\n==> postgres: starting a throw-away server");
+            Some(postgres::start()?)
+        }
+    };
+    let postgres_url = own_postgres.as_ref().map_or_else(
+        || env::var("AUTH_TEST_POSTGRES_URL").unwrap_or_default(),
+        |pg| pg.url().to_owned(),
+    );
+    // The real OpenID provider, with the redirect URI of the example the end-to-end test starts
+    // on a port chosen here.
+    system::ensure("curl", "curl", "the README walk-through test runs curl")?;
+    let app_port = system::free_port()?;
+    let provider = oidc::start(
+        &root(),
+        &[format!("http://127.0.0.1:{app_port}/auth/callback/oidc")],
+    )?;
+    eprintln!("\n==> oidc: provider at {}", provider.issuer());
+    let app_port = app_port.to_string();
+    let test_env = [
+        ("AUTH_TEST_POSTGRES_URL", postgres_url.as_str()),
+        ("AUTH_TEST_OIDC_ISSUER", provider.issuer()),
+        ("AUTH_TEST_OIDC_APP_PORT", app_port.as_str()),
+    ];
     let nextest = Command::new(&cargo)
         .args(["nextest", "--version"])
         .output()
@@ -92,10 +136,11 @@ fn ci() -> Result<(), String> {
                 "nextest",
                 "run",
                 "--workspace",
+                "--all-features",
                 "--locked",
                 "--no-fail-fast",
             ],
-            &[],
+            &test_env,
         )?;
     } else {
         step(
@@ -104,20 +149,23 @@ fn ci() -> Result<(), String> {
             &[
                 "test",
                 "--workspace",
+                "--all-features",
                 "--locked",
                 "--lib",
                 "--bins",
                 "--tests",
             ],
-            &[],
+            &test_env,
         )?;
     }
     step(
         "doctest",
         &cargo,
-        &["test", "--workspace", "--locked", "--doc"],
-        &[],
+        &["test", "--workspace", "--all-features", "--locked", "--doc"],
+        &test_env,
     )?;
+    drop(provider);
+    drop(own_postgres);
     eprintln!("\nxtask ci: all steps passed");
     Ok(())
 }

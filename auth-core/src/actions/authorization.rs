@@ -40,13 +40,27 @@ fn set(params: &mut Vec<(String, String)>, name: &str, value: String) {
     }
 }
 
-pub(super) async fn redirect(ctx: &RequestContext<'_>, provider: &OAuthProvider) -> Result<AuthResponse, Error> {
+/// The redirect URI of a provider's sign-ins: the redirect proxy's callback when one is
+/// configured, else this deployment's.
+pub(crate) fn redirect_uri(ctx: &RequestContext<'_>, provider: &OAuthProvider) -> String {
+    provider
+        .redirect_proxy_url
+        .clone()
+        .unwrap_or_else(|| ctx.action_url(&format!("callback/{}", provider.id)))
+}
+
+pub(super) async fn redirect(
+    ctx: &RequestContext<'_>,
+    provider: &OAuthProvider,
+) -> Result<AuthResponse, Error> {
     let auth = ctx.auth;
     let metadata = auth.metadata.for_provider(&*auth.http, provider).await?;
-    let endpoint = metadata
-        .authorization_endpoint
-        .as_deref()
-        .ok_or_else(|| callback_error(format!("provider {} has no authorization endpoint", provider.id)))?;
+    let endpoint = metadata.authorization_endpoint.as_deref().ok_or_else(|| {
+        callback_error(format!(
+            "provider {} has no authorization endpoint",
+            provider.id
+        ))
+    })?;
     let mut url = url::Url::parse(endpoint)
         .map_err(|e| callback_error(format!("invalid authorization endpoint {endpoint}: {e}")))?;
     let mut params: Vec<(String, String)> = url.query_pairs().into_owned().collect();
@@ -57,8 +71,14 @@ pub(super) async fn redirect(ctx: &RequestContext<'_>, provider: &OAuthProvider)
         set(&mut params, "scope", "openid profile email".to_owned());
     }
     set(&mut params, "response_type", "code".to_owned());
-    set(&mut params, "client_id", provider.client_id.clone().unwrap_or_default());
-    set(&mut params, "redirect_uri", ctx.action_url(&format!("callback/{}", provider.id)));
+    set(
+        &mut params,
+        "client_id",
+        provider.client_id.clone().unwrap_or_default(),
+    );
+    let own_callback = ctx.action_url(&format!("callback/{}", provider.id));
+    let redirect_uri = redirect_uri(ctx, provider);
+    set(&mut params, "redirect_uri", redirect_uri.clone());
     let mut query: Vec<(&String, &String)> = ctx.query.iter().collect();
     query.sort();
     for (name, value) in query {
@@ -84,7 +104,14 @@ pub(super) async fn redirect(ctx: &RequestContext<'_>, provider: &OAuthProvider)
     };
     if provider.checks.state {
         let mut inner = Map::new();
-        inner.insert("random".into(), Value::String(b64url(&random::bytes::<32>())));
+        if redirect_uri != own_callback {
+            // Behind a redirect proxy: the proxy sends the callback back to this deployment.
+            inner.insert("origin".into(), Value::String(own_callback.clone()));
+        }
+        inner.insert(
+            "random".into(),
+            Value::String(b64url(&random::bytes::<32>())),
+        );
         let state = auth.state_keys.encode(&inner, CHECK_MAX_AGE, now)?;
         seal(Check::State, &state)?;
         set(&mut params, "state", state);

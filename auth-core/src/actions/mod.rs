@@ -1,6 +1,6 @@
 //! The actions, one file each, and the dispatch table (Auth.js `lib/index.ts`).
 
-mod authorization;
+pub(crate) mod authorization;
 mod callback;
 mod csrf;
 mod pages;

@@ -4,7 +4,8 @@
 use serde_json::Value;
 
 use crate::{
-    callbacks::JwtTrigger,
+    SessionStrategy,
+    callbacks::{JwtTrigger, SessionEvent, log_event},
     context::RequestContext,
     cookies::CookieKind,
     error::Error,
@@ -30,6 +31,9 @@ async fn respond(
     trigger: Option<JwtTrigger>,
     data: Option<&Value>,
 ) -> AuthResponse {
+    if ctx.auth.strategy == SessionStrategy::Database {
+        return respond_database(ctx, trigger, data).await;
+    }
     match refresh(ctx, trigger, data).await {
         Ok(response) => response,
         Err(error) => {
@@ -73,4 +77,48 @@ async fn refresh(
     })?;
     session::session_event(ctx.auth, &resolved).await;
     Ok(AuthResponse::json(body).cookies(cookies))
+}
+
+/// Database sessions (spec §6.2): unknown or expired → `null` and the cookie cleared; an
+/// adapter failure → `null` with the cookie untouched (`SessionTokenError`); otherwise the
+/// callback's session, the row extended after `update_age`, and the cookie re-set.
+async fn respond_database(
+    ctx: &RequestContext<'_>,
+    trigger: Option<JwtTrigger>,
+    data: Option<&Value>,
+) -> AuthResponse {
+    let present = ctx.session_cookies();
+    if present.token().is_empty() {
+        return AuthResponse::json(Value::Null);
+    }
+    let lookup =
+        session::resolve_database(ctx.auth, present.token(), ctx.now_ms, true, trigger, data).await;
+    let found = match lookup {
+        Ok(session::Lookup::Found(found)) => found,
+        Ok(session::Lookup::Gone) => {
+            let spec = ctx.cookie(CookieKind::SessionToken);
+            return AuthResponse::json(Value::Null).cookies(present.clear(spec));
+        }
+        Err(error) => {
+            tracing::error!(target: "auth_core", kind = error.kind().type_name(), message = error.message(), "[auth][error] SessionTokenError");
+            return AuthResponse::json(Value::Null);
+        }
+    };
+    let Ok(body) = serde_json::to_value(&*found) else {
+        return AuthResponse::json(Value::Null);
+    };
+    let expires = ctx
+        .now_ms
+        .saturating_add(ctx.auth.session.max_age.saturating_mul(1000));
+    let cookie = session::database_cookie(ctx.auth, ctx.secure, present.token(), expires);
+    let result = ctx
+        .auth
+        .events
+        .session(SessionEvent {
+            session: &found,
+            token: None,
+        })
+        .await;
+    log_event("session", result);
+    AuthResponse::json(body).cookies([cookie])
 }

@@ -3,6 +3,7 @@
 use http::StatusCode;
 
 use crate::{
+    SessionStrategy,
     callbacks::{SignOutEvent, log_event},
     context::RequestContext,
     cookies::CookieKind,
@@ -29,6 +30,24 @@ pub(super) async fn sign_out(ctx: &RequestContext<'_>) -> Result<AuthResponse, E
     let response = AuthResponse::redirect(ctx.callback_url.clone());
     if present.token().is_empty() {
         return Ok(response);
+    }
+    if ctx.auth.strategy == SessionStrategy::Database
+        && let Some(adapter) = &ctx.auth.adapter
+    {
+        match adapter.delete_session(present.token()).await {
+            Ok(deleted) => {
+                let result = ctx
+                    .auth
+                    .events
+                    .sign_out(SignOutEvent::Session(deleted.as_ref()))
+                    .await;
+                log_event("sign_out", result);
+            }
+            Err(error) => {
+                tracing::error!(target: "auth_core", kind = error.kind().type_name(), message = error.message(), "[auth][error] SignOutError");
+            }
+        }
+        return Ok(response.cookies(present.clear(ctx.cookie(CookieKind::SessionToken))));
     }
     match session::decode_token(ctx.auth, ctx.secure, present.token(), ctx.now_ms).await {
         Ok(Some(token)) => {

@@ -3,17 +3,32 @@
 //!
 //! Every method is required, so a store that compiles supports every feature (email, database
 //! sessions, account linking, WebAuthn); nothing is discovered missing while serving. Errors are
-//! [`Error`](crate::Error)s of kind [`ErrorKind::AdapterError`](crate::ErrorKind::AdapterError)
-//! (build them with [`adapter_error`]); the client only ever sees `error=Configuration`.
+//! [`Error`]s of kind [`ErrorKind::AdapterError`] (build them with [`adapter_error`]); the client
+//! only ever sees `error=Configuration`.
+//!
+//! The stores: [`MemoryAdapter`] (always built), `SqliteAdapter` (feature `sqlite`) and
+//! `PostgresAdapter` (feature `postgres`), both on sqlx with the schema of Auth.js's SQL
+//! adapters. The feature `testing` adds `testing`, the conformance suite every store passes.
 
+mod memory;
 mod models;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+mod sql;
+#[cfg(feature = "testing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
+pub mod testing;
 
 use async_trait::async_trait;
 
+pub use memory::MemoryAdapter;
 pub use models::{
     AdapterAccount, AdapterSession, AdapterUser, Authenticator, SessionUpdate, Timestamp,
     UserUpdate, VerificationToken,
 };
+#[cfg(feature = "postgres")]
+pub use sql::postgres::PostgresAdapter;
+#[cfg(feature = "sqlite")]
+pub use sql::sqlite::SqliteAdapter;
 
 use crate::{Error, ErrorKind, Result};
 
@@ -56,9 +71,9 @@ pub trait Adapter: Send + Sync + 'static {
     async fn delete_user(&self, id: &str) -> Result<()>;
     /// Links an account to its user.
     async fn link_account(&self, account: AdapterAccount) -> Result<()>;
-    /// Creates `user` and links `account` to it in one transaction. When the account already
-    /// exists (a concurrent first sign-in won), nothing is written and its user is returned
-    /// with `created: false`.
+    /// Creates `user` and links `account` to it (its `user_id` is set to `user.id`) in one
+    /// transaction. When the account already exists (a concurrent first sign-in won), nothing is
+    /// written and its user is returned with `created: false`.
     async fn create_user_and_link_account(
         &self,
         user: AdapterUser,
@@ -84,7 +99,10 @@ pub trait Adapter: Send + Sync + 'static {
     /// Deletes a session and returns it (`None` when it did not exist).
     async fn delete_session(&self, session_token: &str) -> Result<Option<AdapterSession>>;
     /// Stores a verification token (its `token` is already hashed).
-    async fn create_verification_token(&self, token: VerificationToken) -> Result<VerificationToken>;
+    async fn create_verification_token(
+        &self,
+        token: VerificationToken,
+    ) -> Result<VerificationToken>;
     /// Deletes and returns the matching verification token: each token works once.
     async fn use_verification_token(
         &self,

@@ -42,6 +42,10 @@ pub(super) fn apply(config: &mut AuthConfig, get: &dyn Fn(&str) -> Option<String
         }
     }
 
+    if config.redirect_proxy_url.is_none() {
+        config.redirect_proxy_url = non_empty(get, "AUTH_REDIRECT_PROXY_URL");
+    }
+
     for provider in &mut config.providers {
         provider.apply_env(get);
     }

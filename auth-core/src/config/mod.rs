@@ -6,6 +6,7 @@ pub(crate) mod origin;
 use std::{collections::HashMap, fmt, sync::Arc};
 
 use crate::{
+    adapter::Adapter,
     auth::Auth,
     callbacks::{Callbacks, DefaultCallbacks, Events, NoEvents},
     clock::{Clock, SystemClock},
@@ -14,7 +15,7 @@ use crate::{
     jwt::JwtCodec,
     oauth::HttpClient,
     pages::Theme,
-    providers::{Provider, ProviderKind},
+    providers::Provider,
     secret::{Secret, SecretList},
 };
 
@@ -124,7 +125,9 @@ pub enum ConfigError {
     #[error("Configuration: {0} must be positive")]
     InvalidDuration(&'static str),
     /// An OAuth provider has neither an issuer nor this endpoint.
-    #[error("InvalidEndpoints: Provider \"{0}\" is missing both `issuer` and `{1}` endpoint config. At least one of them is required")]
+    #[error(
+        "InvalidEndpoints: Provider \"{0}\" is missing both `issuer` and `{1}` endpoint config. At least one of them is required"
+    )]
     InvalidEndpoints(String, &'static str),
     /// An OAuth provider has no client id (`AUTH_<ID>_ID`).
     #[error("Configuration: provider \"{0}\" has no client id (set AUTH_{1}_ID)")]
@@ -183,6 +186,8 @@ pub struct AuthConfig {
     pub(crate) max_body_bytes: usize,
     pub(crate) skip_csrf_check: bool,
     pub(crate) http: Option<Arc<dyn HttpClient>>,
+    pub(crate) adapter: Option<Arc<dyn Adapter>>,
+    pub(crate) redirect_proxy_url: Option<String>,
 }
 
 impl Default for AuthConfig {
@@ -234,7 +239,36 @@ impl AuthConfig {
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             skip_csrf_check: false,
             http: None,
+            adapter: None,
+            redirect_proxy_url: None,
         }
+    }
+
+    /// Routes every OAuth provider's callback through one stable deployment
+    /// (`AUTH_REDIRECT_PROXY_URL`), e.g. `https://auth.example.com/auth`. Every deployment must
+    /// share the secret. Not used by `form_post` providers.
+    #[must_use]
+    pub fn redirect_proxy_url(mut self, url: impl Into<String>) -> Self {
+        self.redirect_proxy_url = Some(url.into());
+        self
+    }
+
+    /// Stores users, accounts and sessions with `adapter`. With an adapter, sessions default to
+    /// the database strategy (Auth.js's rule); set [`SessionOptions::strategy`] to keep JWTs.
+    #[must_use]
+    pub fn adapter(mut self, adapter: impl Adapter) -> Self {
+        self.adapter = Some(Arc::new(adapter));
+        self
+    }
+
+    /// The session strategy in force: the configured one, else database with an adapter and
+    /// JWT without.
+    pub fn session_strategy(&self) -> SessionStrategy {
+        self.session.strategy.unwrap_or(if self.adapter.is_some() {
+            SessionStrategy::Database
+        } else {
+            SessionStrategy::Jwt
+        })
     }
 
     /// Replaces the outbound HTTP client of OAuth providers (default: reqwest with rustls).
@@ -432,21 +466,36 @@ impl AuthConfig {
                 Provider::Credentials(p) if p.authorizer().is_none() => {
                     return Err(ConfigError::MissingAuthorize(id.to_owned()));
                 }
-                Provider::OAuth(p) => validate_oauth(p)?,
+                Provider::OAuth(p) => {
+                    validate_oauth(p)?;
+                    let proxy = p
+                        .redirect_proxy_url
+                        .as_ref()
+                        .or(self.redirect_proxy_url.as_ref());
+                    if let Some(url) = proxy
+                        && origin::parse_public_url(url).is_none()
+                    {
+                        return Err(ConfigError::InvalidUrl(url.clone()));
+                    }
+                }
                 _ => {}
             }
         }
-        if self.session.strategy == Some(SessionStrategy::Database) {
-            let only_credentials = !self.providers.is_empty()
-                && self
-                    .providers
-                    .iter()
-                    .all(|p| p.kind() == ProviderKind::Credentials);
-            if only_credentials {
+        if self.session_strategy() == SessionStrategy::Database {
+            if self.adapter.is_none() {
+                return Err(ConfigError::MissingAdapter);
+            }
+            // Credentials sign in with JWTs unless they opted into database sessions.
+            let only_jwt_credentials = !self.providers.is_empty()
+                && self.providers.iter().all(|p| match p {
+                    Provider::Credentials(c) => !c.uses_database_sessions(),
+                    _ => false,
+                });
+            // Auth.js only asserts this for an explicit strategy; an implicit one (an adapter)
+            // would leave every credentials sign-in without a readable session.
+            if only_jwt_credentials {
                 return Err(ConfigError::UnsupportedStrategy);
             }
-            // No adapter can be configured yet: database sessions always lack one.
-            return Err(ConfigError::MissingAdapter);
         }
         Ok(())
     }
@@ -456,7 +505,9 @@ impl AuthConfig {
 fn validate_oauth(p: &crate::providers::OAuthProvider) -> Result<(), ConfigError> {
     let id = p.provider_id();
     if p.client_id.as_deref().is_none_or(str::is_empty) {
-        let env = crate::providers::env_prefix(id).trim_start_matches("AUTH_").to_owned();
+        let env = crate::providers::env_prefix(id)
+            .trim_start_matches("AUTH_")
+            .to_owned();
         return Err(ConfigError::MissingClientId(id.to_owned(), env));
     }
     if p.issuer.is_none() {
@@ -509,7 +560,7 @@ mod tests {
                 })
                 .build()
                 .err(),
-            Some(ConfigError::UnsupportedStrategy)
+            Some(ConfigError::MissingAdapter)
         );
         assert_eq!(
             base().provider(creds.clone()).provider(creds).build().err(),

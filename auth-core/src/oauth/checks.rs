@@ -66,7 +66,13 @@ impl CheckKeys {
     }
 
     /// The cookie value sealing `value` for `provider`.
-    pub(crate) fn seal(&self, check: Check, value: &str, provider: &str, now_secs: i64) -> Result<String, Error> {
+    pub(crate) fn seal(
+        &self,
+        check: Check,
+        value: &str,
+        provider: &str,
+        now_secs: i64,
+    ) -> Result<String, Error> {
         let mut claims = Map::new();
         claims.insert("value".into(), Value::String(value.to_owned()));
         claims.insert("provider".into(), Value::String(provider.to_owned()));
@@ -82,11 +88,16 @@ impl CheckKeys {
         now_secs: i64,
     ) -> Result<String, Error> {
         let fail = |failure| Error::invalid_check(check.name(), failure);
-        let cookie = cookie.filter(|c| !c.is_empty()).ok_or_else(|| fail(CheckFailure::Missing))?;
-        let claims = self.keys(check).decode(cookie, now_secs).map_err(|e| match e {
-            JwtError::Expired => fail(CheckFailure::Expired),
-            _ => fail(CheckFailure::Undecryptable),
-        })?;
+        let cookie = cookie
+            .filter(|c| !c.is_empty())
+            .ok_or_else(|| fail(CheckFailure::Missing))?;
+        let claims = self
+            .keys(check)
+            .decode(cookie, now_secs)
+            .map_err(|e| match e {
+                JwtError::Expired => fail(CheckFailure::Expired),
+                _ => fail(CheckFailure::Undecryptable),
+            })?;
         if claims.get("provider").and_then(Value::as_str) != Some(provider) {
             return Err(fail(CheckFailure::WrongProvider));
         }
@@ -109,12 +120,30 @@ mod tests {
         let secrets = SecretList::single("secret");
         let table = CookieTable::new(false, &HashMap::new());
         let keys = CheckKeys::new(&secrets, &table);
-        let sealed = keys.seal(Check::State, "abc", "github", 1_000).expect("seal");
-        assert_eq!(keys.unseal(Check::State, Some(&sealed), "github", 1_000).expect("ok"), "abc");
+        let sealed = keys
+            .seal(Check::State, "abc", "github", 1_000)
+            .expect("seal");
+        assert_eq!(
+            keys.unseal(Check::State, Some(&sealed), "github", 1_000)
+                .expect("ok"),
+            "abc"
+        );
         let failure = |r: Result<String, Error>| r.expect_err("fails").check_failure();
-        assert_eq!(failure(keys.unseal(Check::State, Some(&sealed), "google", 1_000)), Some(CheckFailure::WrongProvider));
-        assert_eq!(failure(keys.unseal(Check::State, Some(&sealed), "github", 1_000 + 900 + 16)), Some(CheckFailure::Expired));
-        assert_eq!(failure(keys.unseal(Check::Pkce, Some(&sealed), "github", 1_000)), Some(CheckFailure::Undecryptable));
-        assert_eq!(failure(keys.unseal(Check::State, None, "github", 1_000)), Some(CheckFailure::Missing));
+        assert_eq!(
+            failure(keys.unseal(Check::State, Some(&sealed), "google", 1_000)),
+            Some(CheckFailure::WrongProvider)
+        );
+        assert_eq!(
+            failure(keys.unseal(Check::State, Some(&sealed), "github", 1_000 + 900 + 16)),
+            Some(CheckFailure::Expired)
+        );
+        assert_eq!(
+            failure(keys.unseal(Check::Pkce, Some(&sealed), "github", 1_000)),
+            Some(CheckFailure::Undecryptable)
+        );
+        assert_eq!(
+            failure(keys.unseal(Check::State, None, "github", 1_000)),
+            Some(CheckFailure::Missing)
+        );
     }
 }

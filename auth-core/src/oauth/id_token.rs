@@ -52,30 +52,46 @@ fn header(token: &str) -> Result<(Algorithm, Option<String>), IdTokenError> {
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(encoded)
         .map_err(|_| invalid("the header is not base64url"))?;
-    let json: Value = serde_json::from_slice(&bytes).map_err(|_| invalid("the header is not JSON"))?;
+    let json: Value =
+        serde_json::from_slice(&bytes).map_err(|_| invalid("the header is not JSON"))?;
     let alg = json.get("alg").and_then(Value::as_str).unwrap_or_default();
     let algorithm = ASYMMETRIC
         .iter()
         .copied()
         .find(|a| format!("{a:?}") == alg)
-        .ok_or_else(|| invalid(format!("algorithm {alg:?} is not allowed (none and HMAC never are)")))?;
+        .ok_or_else(|| {
+            invalid(format!(
+                "algorithm {alg:?} is not allowed (none and HMAC never are)"
+            ))
+        })?;
     let kid = json.get("kid").and_then(Value::as_str).map(str::to_owned);
     Ok((algorithm, kid))
 }
 
 /// Verifies `token` against `keys` and the expectations; returns its claims.
-pub(crate) fn verify(token: &str, keys: &JwkSet, expected: &Expected<'_>) -> Result<Value, IdTokenError> {
+pub(crate) fn verify(
+    token: &str,
+    keys: &JwkSet,
+    expected: &Expected<'_>,
+) -> Result<Value, IdTokenError> {
     if token.split('.').count() != 3 {
-        return Err(invalid("not a compact JWS (encrypted id_tokens are not supported)"));
+        return Err(invalid(
+            "not a compact JWS (encrypted id_tokens are not supported)",
+        ));
     }
     let (algorithm, kid) = header(token)?;
     let allowed = if expected.algorithms.is_empty() {
         algorithm == Algorithm::RS256
     } else {
-        expected.algorithms.iter().any(|a| *a == format!("{algorithm:?}"))
+        expected
+            .algorithms
+            .iter()
+            .any(|a| *a == format!("{algorithm:?}"))
     };
     if !allowed {
-        return Err(invalid(format!("algorithm {algorithm:?} is not one the provider announced")));
+        return Err(invalid(format!(
+            "algorithm {algorithm:?} is not one the provider announced"
+        )));
     }
     let jwk = match &kid {
         Some(kid) => keys.find(kid).ok_or(IdTokenError::UnknownKey)?,
@@ -106,7 +122,18 @@ pub(crate) fn verify(token: &str, keys: &JwkSet, expected: &Expected<'_>) -> Res
 fn check_claims(claims: &Value, expected: &Expected<'_>) -> Result<(), IdTokenError> {
     let text = |key: &str| claims.get(key).and_then(Value::as_str);
     let number = |key: &str| claims.get(key).and_then(Value::as_f64);
-    if text("iss") != Some(expected.issuer) {
+    let issuer = match (
+        expected
+            .issuer
+            .contains(super::metadata::TENANT_PLACEHOLDER),
+        text("tid"),
+    ) {
+        (true, Some(tid)) => expected
+            .issuer
+            .replace(super::metadata::TENANT_PLACEHOLDER, tid),
+        _ => expected.issuer.to_owned(),
+    };
+    if text("iss") != Some(issuer.as_str()) {
         return Err(invalid(format!("unexpected iss {:?}", text("iss"))));
     }
     if text("sub").is_none_or(str::is_empty) {
@@ -120,7 +147,9 @@ fn check_claims(claims: &Value, expected: &Expected<'_>) -> Result<(), IdTokenEr
     if !audiences.contains(&expected.client_id) {
         return Err(invalid("aud does not contain the client id"));
     }
-    if (audiences.len() > 1 || claims.get("azp").is_some()) && text("azp") != Some(expected.client_id) {
+    if (audiences.len() > 1 || claims.get("azp").is_some())
+        && text("azp") != Some(expected.client_id)
+    {
         return Err(invalid("azp is not the client id"));
     }
     let now = expected.now_secs as f64;
@@ -133,7 +162,8 @@ fn check_claims(claims: &Value, expected: &Expected<'_>) -> Result<(), IdTokenEr
         return Err(invalid("iat is in the future"));
     }
     match (expected.nonce, text("nonce")) {
-        (Some(want), Some(got)) if crate::secret::constant_time_eq(want.as_bytes(), got.as_bytes()) => {}
+        (Some(want), Some(got))
+            if crate::secret::constant_time_eq(want.as_bytes(), got.as_bytes()) => {}
         (Some(_), _) => return Err(invalid("nonce mismatch")),
         (None, Some(_)) => return Err(invalid("unexpected nonce")),
         (None, None) => {}
@@ -160,20 +190,40 @@ mod tests {
         let good = serde_json::json!({"iss": "https://idp", "sub": "1", "aud": "app", "exp": 2000, "iat": 900, "nonce": "n"});
         assert!(check_claims(&good, &expected(Some("n"))).is_ok());
         assert!(check_claims(&good, &expected(Some("other"))).is_err());
-        assert!(check_claims(&good, &expected(None)).is_err(), "unexpected nonce");
+        assert!(
+            check_claims(&good, &expected(None)).is_err(),
+            "unexpected nonce"
+        );
         let mut bad = good.clone();
         bad["aud"] = serde_json::json!(["app", "other"]);
-        assert!(check_claims(&bad, &expected(Some("n"))).is_err(), "azp needed");
+        assert!(
+            check_claims(&bad, &expected(Some("n"))).is_err(),
+            "azp needed"
+        );
         bad["azp"] = "app".into();
         assert!(check_claims(&bad, &expected(Some("n"))).is_ok());
         let mut expired = good.clone();
         expired["exp"] = 960.into();
         assert!(check_claims(&expired, &expected(Some("n"))).is_err());
         expired["exp"] = 980.into();
-        assert!(check_claims(&expired, &expected(Some("n"))).is_ok(), "within leeway");
-        let mut iss = good;
+        assert!(
+            check_claims(&expired, &expected(Some("n"))).is_ok(),
+            "within leeway"
+        );
+        let mut iss = good.clone();
         iss["iss"] = "https://evil".into();
         assert!(check_claims(&iss, &expected(Some("n"))).is_err());
+        // Entra's multi-tenant issuer: the token's tid fills the placeholder.
+        let entra = Expected {
+            issuer: "https://login.test/{tenantid}/v2.0",
+            ..expected(Some("n"))
+        };
+        let mut tenant = good;
+        tenant["iss"] = "https://login.test/abc/v2.0".into();
+        tenant["tid"] = "abc".into();
+        assert!(check_claims(&tenant, &entra).is_ok());
+        tenant["tid"] = "other".into();
+        assert!(check_claims(&tenant, &entra).is_err());
     }
 
     #[test]
@@ -183,7 +233,13 @@ mod tests {
         for alg in ["none", "HS256", "RS1"] {
             let token = format!("{}.{}.", b64(&format!(r#"{{"alg":"{alg}"}}"#)), b64("{}"));
             let token = format!("{token}sig");
-            assert!(matches!(verify(&token, &keys, &expected(None)), Err(IdTokenError::Invalid(_))), "{alg}");
+            assert!(
+                matches!(
+                    verify(&token, &keys, &expected(None)),
+                    Err(IdTokenError::Invalid(_))
+                ),
+                "{alg}"
+            );
         }
     }
 }

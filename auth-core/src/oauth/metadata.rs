@@ -13,6 +13,9 @@ use serde::Deserialize;
 use super::{HttpClient, callback_error, get_json};
 use crate::{error::Error, providers::OAuthProvider};
 
+/// The placeholder Microsoft Entra ID puts in the issuer of multi-tenant discovery documents.
+pub(crate) const TENANT_PLACEHOLDER: &str = "{tenantid}";
+
 /// How long discovery documents and key sets are reused.
 const TTL: Duration = Duration::from_secs(60 * 60);
 /// The shortest interval between two refetches of a key set for an unknown `kid`, so a flood
@@ -86,7 +89,10 @@ impl MetadataCache {
         };
         Ok(Arc::new(Metadata {
             issuer: discovered.issuer.clone(),
-            authorization_endpoint: pick(&provider.authorization_url, &discovered.authorization_endpoint),
+            authorization_endpoint: pick(
+                &provider.authorization_url,
+                &discovered.authorization_endpoint,
+            ),
             token_endpoint: pick(&provider.token_url, &discovered.token_endpoint),
             userinfo_endpoint: pick(&provider.userinfo_url, &discovered.userinfo_endpoint),
             jwks_uri: pick(&provider.jwks_url, &discovered.jwks_uri),
@@ -98,15 +104,26 @@ impl MetadataCache {
         }))
     }
 
-    async fn discover(&self, client: &dyn HttpClient, issuer: &str) -> Result<Arc<Metadata>, Error> {
+    async fn discover(
+        &self,
+        client: &dyn HttpClient,
+        issuer: &str,
+    ) -> Result<Arc<Metadata>, Error> {
         if let Some(hit) = fresh(&self.discovery, issuer) {
             return Ok(hit);
         }
-        let url = format!("{}/.well-known/openid-configuration", normalize_issuer(issuer));
+        let url = format!(
+            "{}/.well-known/openid-configuration",
+            normalize_issuer(issuer)
+        );
         let document = get_json(client, &url, None).await?;
-        let metadata: Metadata = serde_json::from_value(document)
-            .map_err(|e| callback_error(format!("discovery document of {issuer} is invalid: {e}")))?;
-        if normalize_issuer(&metadata.issuer) != normalize_issuer(issuer) {
+        let metadata: Metadata = serde_json::from_value(document).map_err(|e| {
+            callback_error(format!("discovery document of {issuer} is invalid: {e}"))
+        })?;
+        // Microsoft's multi-tenant endpoints announce `…/{tenantid}/v2.0`: the tenant is only
+        // known from each id_token's `tid`.
+        let templated = metadata.issuer.contains(TENANT_PLACEHOLDER);
+        if !templated && normalize_issuer(&metadata.issuer) != normalize_issuer(issuer) {
             return Err(callback_error(format!(
                 "discovery of {issuer} announced another issuer ({}); check the issuer setting",
                 metadata.issuer
@@ -126,8 +143,12 @@ impl MetadataCache {
         refresh: bool,
     ) -> Result<Arc<JwkSet>, Error> {
         let cached = {
-            let map = self.jwks.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-            map.get(url).map(|e| (e.fetched.elapsed(), e.refreshed, e.value.clone()))
+            let map = self
+                .jwks
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            map.get(url)
+                .map(|e| (e.fetched.elapsed(), e.refreshed, e.value.clone()))
         };
         if let Some((age, refreshed, value)) = cached {
             let usable = if refresh {
@@ -143,7 +164,10 @@ impl MetadataCache {
         let set: JwkSet = serde_json::from_value(document)
             .map_err(|e| callback_error(format!("the key set at {url} is invalid: {e}")))?;
         let set = Arc::new(set);
-        let mut map = self.jwks.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut map = self
+            .jwks
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let now = Instant::now();
         map.insert(
             url.to_owned(),
@@ -158,14 +182,18 @@ impl MetadataCache {
 }
 
 fn fresh<T>(map: &Mutex<HashMap<String, Entry<T>>>, key: &str) -> Option<Arc<T>> {
-    let map = map.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let map = map
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     map.get(key)
         .filter(|e| e.fetched.elapsed() < TTL)
         .map(|e| e.value.clone())
 }
 
 fn store<T>(map: &Mutex<HashMap<String, Entry<T>>>, key: &str, value: Arc<T>) {
-    let mut map = map.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut map = map
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     map.insert(
         key.to_owned(),
         Entry {

@@ -7,10 +7,10 @@ pub(crate) mod id_token;
 pub(crate) mod metadata;
 pub(crate) mod token;
 
-pub use http::{HttpClient, HttpError, HttpFuture, NoHttpClient};
 #[cfg(feature = "reqwest")]
 pub use http::ReqwestClient;
 pub(crate) use http::default_client;
+pub use http::{HttpClient, HttpError, HttpFuture, NoHttpClient};
 
 use serde_json::Value;
 

@@ -52,7 +52,7 @@ pub(crate) struct CodeExchange<'a> {
 }
 
 /// Rewrites a token response the strict parser would refuse for a harmless quirk:
-/// `expires_in` sent as a string.
+/// `expires_in` sent as a string, `scope` sent as a list.
 fn conform(mut response: http::Response<Vec<u8>>) -> http::Response<Vec<u8>> {
     let Ok(Value::Object(mut body)) = serde_json::from_slice::<Value>(response.body()) else {
         return response;
@@ -62,6 +62,12 @@ fn conform(mut response: http::Response<Vec<u8>>) -> http::Response<Vec<u8>> {
         && let Ok(n) = s.trim().parse::<u64>()
     {
         body.insert("expires_in".into(), Value::from(n));
+        changed = true;
+    }
+    // Twitch sends `scope` as a list.
+    if let Some(Value::Array(list)) = body.get("scope") {
+        let joined: Vec<&str> = list.iter().filter_map(Value::as_str).collect();
+        body.insert("scope".into(), Value::String(joined.join(" ")));
         changed = true;
     }
     if changed && let Ok(bytes) = serde_json::to_vec(&body) {
@@ -110,19 +116,24 @@ pub(crate) async fn exchange(
         exchange = exchange.set_pkce_verifier(PkceCodeVerifier::new(verifier));
     }
     let transport = Transport(client);
-    let response: Response = exchange.request_async(&transport).await.map_err(|e| match e {
-        RequestTokenError::ServerResponse(error) => callback_error(format!(
-            "the token endpoint refused the code: {}",
-            error.error()
-        )),
-        RequestTokenError::Request(error) => {
-            callback_error(format!("token request failed: {error}"))
-        }
-        RequestTokenError::Parse(error, _) => {
-            callback_error(format!("the token response is not valid: {error}"))
-        }
-        RequestTokenError::Other(error) => callback_error(format!("token request failed: {error}")),
-    })?;
+    let response: Response = exchange
+        .request_async(&transport)
+        .await
+        .map_err(|e| match e {
+            RequestTokenError::ServerResponse(error) => callback_error(format!(
+                "the token endpoint refused the code: {}",
+                error.error()
+            )),
+            RequestTokenError::Request(error) => {
+                callback_error(format!("token request failed: {error}"))
+            }
+            RequestTokenError::Parse(error, _) => {
+                callback_error(format!("the token response is not valid: {error}"))
+            }
+            RequestTokenError::Other(error) => {
+                callback_error(format!("token request failed: {error}"))
+            }
+        })?;
     let token_type = response.token_type().as_ref().to_ascii_lowercase();
     if token_type != "bearer" && token_type != "dpop" {
         return Err(callback_error(format!(
@@ -150,9 +161,17 @@ mod tests {
 
     #[test]
     fn string_expires_in_is_accepted() {
-        let response = http::Response::new(br#"{"access_token":"a","token_type":"Bearer","expires_in":"3600"}"#.to_vec());
+        let response = http::Response::new(
+            br#"{"access_token":"a","token_type":"Bearer","expires_in":"3600"}"#.to_vec(),
+        );
         let fixed: Value = serde_json::from_slice(conform(response).body()).expect("json");
         assert_eq!(fixed["expires_in"], 3600);
+        let listed = http::Response::new(
+            br#"{"access_token":"a","token_type":"bearer","scope":["openid","user:read:email"]}"#
+                .to_vec(),
+        );
+        let fixed: Value = serde_json::from_slice(conform(listed).body()).expect("json");
+        assert_eq!(fixed["scope"], "openid user:read:email");
         let junk = http::Response::new(b"not json".to_vec());
         assert_eq!(conform(junk).body(), b"not json");
     }

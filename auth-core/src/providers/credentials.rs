@@ -145,6 +145,7 @@ pub struct CredentialsProvider {
     name: String,
     fields: Vec<CredentialField>,
     authorize: Option<Arc<dyn Authorize>>,
+    database_sessions: bool,
 }
 
 impl Default for CredentialsProvider {
@@ -161,7 +162,24 @@ impl CredentialsProvider {
             name: "Credentials".into(),
             fields: Vec::new(),
             authorize: None,
+            database_sessions: false,
         }
+    }
+
+    /// Opts this provider into database sessions when the strategy is `Database`.
+    ///
+    /// Auth.js always gives credentials sign-ins a JWT, whatever the strategy. With this, a
+    /// credentials sign-in creates a database session instead (and the user returned by
+    /// `authorize` is stored through the adapter if its id is not known yet), so sessions can
+    /// be listed and revoked like any other.
+    #[must_use]
+    pub fn database_sessions(mut self, enabled: bool) -> Self {
+        self.database_sessions = enabled;
+        self
+    }
+
+    pub(crate) fn uses_database_sessions(&self) -> bool {
+        self.database_sessions
     }
 
     /// Sets the id used in URLs.

@@ -5,6 +5,7 @@
 
 mod credentials;
 mod oauth;
+pub mod presets;
 
 use serde::{Deserialize, Serialize};
 

@@ -97,8 +97,9 @@ pub type UserinfoFn = Arc<
     dyn for<'a> Fn(
             &'a TokenSet,
             &'a dyn crate::oauth::HttpClient,
-        ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<Value>> + Send + 'a>>
-        + Send
+        ) -> std::pin::Pin<
+            Box<dyn std::future::Future<Output = Result<Value>> + Send + 'a>,
+        > + Send
         + Sync,
 >;
 
@@ -135,6 +136,7 @@ pub struct OAuthProvider {
     pub(crate) allow_dangerous_email_account_linking: bool,
     pub(crate) id_token: bool,
     pub(crate) form_post: bool,
+    pub(crate) redirect_proxy_url: Option<String>,
 }
 
 impl fmt::Debug for OAuthProvider {
@@ -193,6 +195,7 @@ impl OAuthProvider {
             allow_dangerous_email_account_linking: false,
             id_token: kind == ProviderKind::Oidc,
             form_post: false,
+            redirect_proxy_url: None,
         }
     }
 
@@ -239,7 +242,11 @@ impl OAuthProvider {
     /// Adds a parameter to every authorization request (`scope`, `prompt`, …); a later call
     /// with the same name replaces the value.
     #[must_use]
-    pub fn authorization_param(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+    pub fn authorization_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
         let name = name.into();
         let value = value.into();
         if name == "response_mode" && value == "form_post" {
@@ -341,6 +348,26 @@ impl OAuthProvider {
         self
     }
 
+    /// Routes this provider's callbacks through one stable deployment (Auth.js's
+    /// `redirectProxyUrl`), e.g. `https://auth.example.com/auth`: preview deployments sharing
+    /// the secret then need only that one redirect URI registered. Forces the `state` check.
+    /// Overrides the global [`AuthConfig::redirect_proxy_url`](crate::AuthConfig::redirect_proxy_url).
+    #[must_use]
+    pub fn redirect_proxy_url(mut self, url: impl Into<String>) -> Self {
+        self.redirect_proxy_url = Some(url.into());
+        self
+    }
+
+    /// The configured issuer, if any.
+    pub fn issuer_url(&self) -> Option<&str> {
+        self.issuer.as_deref()
+    }
+
+    /// The configured authorization endpoint, if any (else it comes from discovery).
+    pub fn authorization_endpoint(&self) -> Option<&str> {
+        self.authorization_url.as_deref()
+    }
+
     /// The provider's id.
     pub fn provider_id(&self) -> &str {
         &self.id
@@ -378,7 +405,8 @@ mod tests {
         assert_eq!(user.id.as_deref(), Some("42"));
         assert_eq!(user.name.as_deref(), Some("octo"));
         assert_eq!(user.image.as_deref(), Some("p"));
-        let numeric = default_profile(&serde_json::json!({"id": 7}), &TokenSet::default()).expect("profile");
+        let numeric =
+            default_profile(&serde_json::json!({"id": 7}), &TokenSet::default()).expect("profile");
         assert_eq!(numeric.id.as_deref(), Some("7"));
     }
 
@@ -393,7 +421,10 @@ mod tests {
         let mut p = OAuthProvider::oidc("my-idp", "IdP").client_id("configured");
         p.apply_env(&env);
         assert_eq!(p.client_id.as_deref(), Some("configured"));
-        assert_eq!(p.client_secret.as_ref().map(Secret::expose), Some("env-secret"));
+        assert_eq!(
+            p.client_secret.as_ref().map(Secret::expose),
+            Some("env-secret")
+        );
         assert_eq!(p.issuer.as_deref(), Some("https://idp"));
     }
 }

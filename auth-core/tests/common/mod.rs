@@ -2,6 +2,8 @@
 //! with a cookie jar that drives `Auth::handle` in-process.
 #![allow(dead_code, unreachable_pub, missing_docs)]
 
+pub mod idp;
+
 use std::collections::BTreeMap;
 
 use auth_core::{

@@ -32,10 +32,10 @@ fn app(auth: Auth) -> Router {
 #[tokio::main]
 async fn main() {
     example_demo::init_tracing();
-    let auth = match example_demo::config().build() {
+    let auth = match example_demo::auth().await {
         Ok(auth) => auth,
         Err(error) => {
-            tracing::error!(%error, "invalid auth configuration");
+            tracing::error!(%error, "cannot start");
             std::process::exit(2);
         }
     };

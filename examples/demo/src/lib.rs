@@ -4,11 +4,15 @@
 
 use async_trait::async_trait;
 use auth_core::{
-    AuthConfig, Result, Session, Token, User,
+    Auth, AuthConfig, Result, Session, SessionOptions, SessionStrategy, Token, User,
+    adapter::{PostgresAdapter, SqliteAdapter},
     callbacks::{Callbacks, JwtParams, JwtTrigger},
-    providers::{CredentialInput, CredentialsProvider},
+    providers::{Checks, CredentialInput, CredentialsProvider, OAuthProvider, env_prefix, presets},
     secret::constant_time_eq,
 };
+
+/// The SQLite file used when `DATABASE_URL` is unset (created next to the working directory).
+pub const DEFAULT_DATABASE_URL: &str = "sqlite:auth-demo.db";
 
 /// The secret used when `AUTH_SECRET` is unset. Development only: anyone can read it here.
 pub const DEVELOPMENT_SECRET: &str = "development-only-secret-do-not-use-in-production-0123456789";
@@ -36,12 +40,91 @@ pub fn config() -> AuthConfig {
     config_from(|name| std::env::var(name).ok())
 }
 
+/// The demo app's `Auth`, from the environment: [`config`], plus the store from `DATABASE_URL`
+/// (default [`DEFAULT_DATABASE_URL`], a SQLite file created if missing; `postgres://…` for
+/// PostgreSQL), the session strategy from `AUTH_SESSION_STRATEGY` (`jwt`, the default, or
+/// `database`) and how often database sessions are extended from `AUTH_SESSION_UPDATE_AGE`
+/// (seconds, default a day).
+pub async fn auth() -> std::result::Result<Auth, String> {
+    auth_from(|name| std::env::var(name).ok()).await
+}
+
+/// [`auth`] with the environment given by `get` (for tests).
+pub async fn auth_from(get: impl Fn(&str) -> Option<String>) -> std::result::Result<Auth, String> {
+    let strategy = match get("AUTH_SESSION_STRATEGY").as_deref() {
+        None | Some("" | "jwt") => SessionStrategy::Jwt,
+        Some("database") => SessionStrategy::Database,
+        Some(other) => {
+            return Err(format!(
+                "AUTH_SESSION_STRATEGY must be `jwt` or `database`, not {other:?}"
+            ));
+        }
+    };
+    let url = get("DATABASE_URL")
+        .filter(|u| !u.is_empty())
+        .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
+    let mut session = SessionOptions {
+        strategy: Some(strategy),
+        ..SessionOptions::default()
+    };
+    if let Some(update_age) = get("AUTH_SESSION_UPDATE_AGE").filter(|v| !v.is_empty()) {
+        session.update_age = update_age
+            .parse()
+            .map_err(|_| format!("AUTH_SESSION_UPDATE_AGE must be seconds, not {update_age:?}"))?;
+    }
+    let config = config_from(&get).session(session);
+    let config = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        let store = PostgresAdapter::connect(&url)
+            .await
+            .map_err(|e| format!("cannot open the PostgreSQL database: {e}"))?;
+        config.adapter(store)
+    } else {
+        let store = SqliteAdapter::connect(&url)
+            .await
+            .map_err(|e| format!("cannot open the SQLite database {url}: {e}"))?;
+        config.adapter(store)
+    };
+    tracing::info!(database = %redact_url(&url), ?strategy, "demo store and session strategy");
+    config.build().map_err(|e| e.to_string())
+}
+
+/// A database URL without its password, for logs.
+fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.find('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            format!("{}://…@{}", &url[..scheme], &url[at + 1..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
 /// [`config`] with the environment given by `get` (for tests).
 pub fn config_from(get: impl Fn(&str) -> Option<String>) -> AuthConfig {
     let mut config = AuthConfig::new()
         .base_path("/auth")
         .provider(credentials())
         .callbacks(DemoCallbacks);
+    let set = |name: &str| get(name).is_some_and(|v| !v.is_empty());
+    if set("AUTH_OIDC_ISSUER") && set("AUTH_OIDC_ID") && set("AUTH_OIDC_SECRET") {
+        config = config.provider(oidc());
+    }
+    // Every preset whose `AUTH_<ID>_ID` and `AUTH_<ID>_SECRET` are set (plus `_ISSUER` for
+    // the hosted ones that have no default issuer).
+    for preset in presets::all() {
+        let prefix = env_prefix(preset.provider_id());
+        let needs_issuer =
+            preset.issuer_url().is_none() && preset.authorization_endpoint().is_none();
+        if set(&format!("{prefix}_ID"))
+            && set(&format!("{prefix}_SECRET"))
+            && (!needs_issuer || set(&format!("{prefix}_ISSUER")))
+        {
+            tracing::info!(
+                provider = preset.provider_id(),
+                "preset enabled from the environment"
+            );
+            config = config.provider(preset);
+        }
+    }
     if get("AUTH_SECRET").is_none_or(|s| s.is_empty()) {
         tracing::warn!(
             "\n\n  !!! AUTH_SECRET is not set: using a PUBLIC development secret.\n  !!! Anyone can forge sessions. Run `cargo xtask secret` and set AUTH_SECRET.\n"
@@ -59,10 +142,18 @@ pub fn chunky_image() -> String {
     format!("http://127.0.0.1/{}.png", "x".repeat(6000))
 }
 
-/// The `credentials` provider with the two demo accounts.
+/// The `oidc` provider (name "Local OIDC"), with PKCE, state and nonce; its issuer, client id
+/// and secret come from `AUTH_OIDC_ISSUER`, `AUTH_OIDC_ID` and `AUTH_OIDC_SECRET`.
+pub fn oidc() -> OAuthProvider {
+    OAuthProvider::oidc("oidc", "Local OIDC").checks(Checks::all())
+}
+
+/// The `credentials` provider with the two demo accounts. With database sessions, its
+/// sign-ins get database sessions too (an opt-in; Auth.js would give them JWTs).
 pub fn credentials() -> CredentialsProvider {
     CredentialsProvider::new()
         .id("credentials")
+        .database_sessions(true)
         .name("Credentials")
         .field(
             "username",
@@ -173,6 +264,43 @@ mod tests {
         assert!(!html.contains("<script>x"));
         assert!(html.contains("&lt;script&gt;"));
         assert!(home_page(None).contains("not signed in"));
+    }
+
+    #[test]
+    fn presets_and_oidc_follow_their_variables() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |k: &str| {
+                pairs
+                    .iter()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| (*v).to_owned())
+            }
+        };
+        let ids = |auth: auth_core::Auth| -> Vec<String> {
+            auth.providers().iter().map(|p| p.id().to_owned()).collect()
+        };
+        let auth = config_from(env(&[
+            ("AUTH_GITHUB_ID", "gh"),
+            ("AUTH_GITHUB_SECRET", "ghs"),
+            ("AUTH_GOOGLE_ID", "g"),
+            ("AUTH_GOOGLE_SECRET", "gs"),
+            ("AUTH_KEYCLOAK_ID", "k"),
+            ("AUTH_KEYCLOAK_SECRET", "ks"),
+            ("AUTH_OIDC_ISSUER", "http://127.0.0.1:4010"),
+            ("AUTH_OIDC_ID", "rust-auth"),
+        ]))
+        .build()
+        .expect("builds");
+        // Keycloak has no issuer, and the oidc provider no secret: both stay off.
+        assert_eq!(ids(auth), ["credentials", "github", "google"]);
+        let auth = config_from(env(&[
+            ("AUTH_OIDC_ISSUER", "http://127.0.0.1:4010"),
+            ("AUTH_OIDC_ID", "rust-auth"),
+            ("AUTH_OIDC_SECRET", "s"),
+        ]))
+        .build()
+        .expect("builds");
+        assert_eq!(ids(auth), ["credentials", "oidc"]);
     }
 
     #[test]

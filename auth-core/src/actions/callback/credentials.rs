@@ -3,6 +3,8 @@
 
 use super::login::{self, Verified};
 use crate::{
+    SessionStrategy,
+    adapter::AdapterUser,
     context::RequestContext,
     error::{Error, ErrorKind},
     model::{Account, User},
@@ -24,7 +26,10 @@ pub(super) async fn sign_in(
     }
     ctx.require_csrf()?;
     let Some(authorize) = provider.authorizer() else {
-        return Err(Error::new(ErrorKind::MissingAuthorize, "no authorize function"));
+        return Err(Error::new(
+            ErrorKind::MissingAuthorize,
+            "no authorize function",
+        ));
     };
     let credentials = Credentials {
         fields: ctx.body.clone(),
@@ -54,6 +59,31 @@ pub(super) async fn sign_in(
     if let Some(redirect) = login::ask_sign_in(ctx, &verified).await? {
         return Ok(redirect);
     }
-    // Credentials never touch the adapter (Auth.js): the authorized user signs in as is.
-    login::establish_session(ctx, &verified, &verified.user, Some(false), Vec::new()).await
+    // Credentials never touch the adapter (Auth.js), unless the provider opted into database
+    // sessions: then the user must be stored for the session row to point at.
+    let database =
+        provider.uses_database_sessions() && ctx.auth.strategy == SessionStrategy::Database;
+    if database && let Some(adapter) = &ctx.auth.adapter {
+        let id = verified.user.id.clone().unwrap_or_default();
+        if adapter.get_user(&id).await?.is_none() {
+            adapter
+                .create_user(AdapterUser {
+                    id,
+                    name: verified.user.name.clone(),
+                    email: verified.user.email.clone(),
+                    email_verified: None,
+                    image: verified.user.image.clone(),
+                })
+                .await?;
+        }
+    }
+    login::establish_session(
+        ctx,
+        &verified,
+        &verified.user,
+        Some(false),
+        database,
+        Vec::new(),
+    )
+    .await
 }

@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use super::login::{self, Verified};
 use crate::{
+    SessionStrategy,
     context::RequestContext,
     cookies::SetCookie,
     error::{CheckFailure, Error, ErrorKind},
@@ -53,6 +54,11 @@ pub(super) async fn callback(
         cleared.push(SetCookie::removal(&spec.name, spec));
     };
 
+    // 0. On the redirect proxy, a callback started by another deployment goes back there.
+    if let Some(response) = proxy_hop(ctx, provider, &params, now)? {
+        return Ok(response);
+    }
+
     // 1. state: the cookie must be there and match the parameter exactly.
     let state = if provider.checks.state {
         let sealed = keys.unseal(Check::State, cookie(Check::State), &provider.id, now)?;
@@ -64,8 +70,11 @@ pub(super) async fn callback(
     let metadata = auth.metadata.for_provider(&*auth.http, provider).await?;
 
     // 2. RFC 9207: the `iss` parameter names the issuer we expect.
+    let templated = metadata
+        .issuer
+        .contains(crate::oauth::metadata::TENANT_PLACEHOLDER);
     match params.get("iss") {
-        Some(iss) if !metadata.issuer.is_empty() && iss != &metadata.issuer => {
+        Some(iss) if !metadata.issuer.is_empty() && !templated && iss != &metadata.issuer => {
             return Err(callback_error(format!(
                 "unexpected iss parameter {iss:?} (RFC 9207): expected {:?}",
                 metadata.issuer
@@ -95,8 +104,13 @@ pub(super) async fn callback(
             ),
         ));
     }
-    if params.contains_key("id_token") || params.contains_key("token") || params.contains_key("response") {
-        return Err(callback_error("implicit, hybrid and JARM responses are not supported"));
+    if params.contains_key("id_token")
+        || params.contains_key("token")
+        || params.contains_key("response")
+    {
+        return Err(callback_error(
+            "implicit, hybrid and JARM responses are not supported",
+        ));
     }
     let code = params
         .get("code")
@@ -125,7 +139,7 @@ pub(super) async fn callback(
         .as_deref()
         .ok_or_else(|| callback_error("the provider has no token endpoint"))?;
     let client_id = provider.client_id.as_deref().unwrap_or_default();
-    let redirect_uri = ctx.action_url(&format!("callback/{}", provider.id));
+    let redirect_uri = crate::actions::authorization::redirect_uri(ctx, provider);
     let mut fields = token::exchange(
         &*auth.http,
         CodeExchange {
@@ -167,13 +181,23 @@ pub(super) async fn callback(
     };
 
     // 7. Profile.
-    let profile = match (&claims, provider.id_token) {
+    let mut profile = match (&claims, provider.id_token) {
         (Some(claims), true) => claims.clone(),
         _ => userinfo(ctx, provider, &metadata, &tokens, claims.as_ref()).await?,
     };
+    // Apple sends the user's name once, at first consent, as a `user` form field.
+    if provider.form_post
+        && let (Some(user), Some(object)) = (params.get("user"), profile.as_object_mut())
+        && let Ok(value) = serde_json::from_str::<Value>(user)
+    {
+        object.insert("user".into(), value);
+    }
     let mapped = (provider.profile)(&profile, &tokens).map_err(|e| {
-        Error::new(ErrorKind::CallbackRouteError, "OAuthProfileParseError: the profile callback failed")
-            .with_source(e)
+        Error::new(
+            ErrorKind::CallbackRouteError,
+            "OAuthProfileParseError: the profile callback failed",
+        )
+        .with_source(e)
     })?;
     let user = User {
         id: Some(random::uuid_v4()),
@@ -186,17 +210,24 @@ pub(super) async fn callback(
         provider_account_id: mapped.id.clone().unwrap_or_else(random::uuid_v4),
         extra: tokens.fields,
     };
-    let verified = Verified {
+    let mut verified = Verified {
         user,
         account,
         profile: Some(profile),
         credentials: None,
     };
+    // The `sign_in` callback sees the stored owner of the account when there is one.
+    let provider_user = verified.user.clone();
+    if let Some(owner) = login::stored_owner(ctx, &verified.account).await? {
+        verified.user = owner;
+    }
     if let Some(redirect) = login::ask_sign_in(ctx, &verified).await? {
         return Ok(redirect.cookies(cleared));
     }
+    verified.user = provider_user;
     let (user, is_new_user) = login::handle_login_or_register(ctx, &verified).await?;
-    login::establish_session(ctx, &verified, &user, is_new_user, cleared).await
+    let database = ctx.auth.strategy == SessionStrategy::Database;
+    login::establish_session(ctx, &verified, &user, is_new_user, database, cleared).await
 }
 
 async fn verify_id_token(
@@ -217,7 +248,9 @@ async fn verify_id_token(
             // The provider may have rotated its keys: refetch once.
             let keys = auth.metadata.jwks(&*auth.http, jwks_url, true).await?;
             id_token::verify(raw, &keys, expected).map_err(|e| match e {
-                IdTokenError::UnknownKey => callback_error("id_token: no key of the provider's JWK set matches its kid"),
+                IdTokenError::UnknownKey => {
+                    callback_error("id_token: no key of the provider's JWK set matches its kid")
+                }
                 IdTokenError::Invalid(why) => callback_error(format!("id_token: {why}")),
             })
         }
@@ -256,4 +289,42 @@ async fn userinfo(
         return Err(callback_error("userinfo sub differs from the id_token's"));
     }
     Ok(profile)
+}
+
+/// Auth.js's redirect-proxy hop (spec §8.7): on the deployment that owns the proxy URL, a
+/// `state` whose `origin` names another deployment's callback sends the browser there with
+/// every callback parameter.
+fn proxy_hop(
+    ctx: &RequestContext<'_>,
+    provider: &OAuthProvider,
+    params: &HashMap<String, String>,
+    now: i64,
+) -> Result<Option<AuthResponse>, Error> {
+    let Some(proxy) = &provider.redirect_proxy_url else {
+        return Ok(None);
+    };
+    let on_proxy =
+        url::Url::parse(proxy).is_ok_and(|u| u.origin().ascii_serialization() == ctx.origin.url);
+    let Some(state) = params.get("state").filter(|_| on_proxy) else {
+        return Ok(None);
+    };
+    let inner = ctx
+        .auth
+        .state_keys
+        .decode(state, now)
+        .map_err(|_| Error::invalid_check("state", CheckFailure::Undecryptable))?;
+    let Some(origin) = inner.get("origin").and_then(Value::as_str) else {
+        return Ok(None);
+    };
+    let Ok(mut target) = url::Url::parse(origin) else {
+        return Err(Error::invalid_check("state", CheckFailure::Undecryptable));
+    };
+    if target.origin().ascii_serialization() == ctx.origin.url {
+        return Ok(None);
+    }
+    let mut pairs: Vec<(&String, &String)> = params.iter().collect();
+    pairs.sort();
+    target.query_pairs_mut().extend_pairs(pairs);
+    tracing::debug!(target: "auth_core::oauth", to = %target.origin().ascii_serialization(), "Proxy redirecting to");
+    Ok(Some(AuthResponse::redirect(target.to_string())))
 }

@@ -1,0 +1,279 @@
+//! Built-in OAuth 2 and OpenID Connect providers, configured as Auth.js configures them.
+//!
+//! Each function returns an [`OAuthProvider`] with the provider's endpoints (or its issuer, for
+//! discovery), default scopes, checks, profile mapping and button style. Every builder method of
+//! [`OAuthProvider`] still applies, so a preset is a starting point: add scopes with
+//! `.authorization_param("scope", …)`, change the id with `.with_id(…)`, and so on.
+//!
+//! # Client id, secret and issuer
+//!
+//! One rule for every preset: the functions take **no arguments**. The client id, the client
+//! secret and (for the identity servers you host or rent) the issuer come from
+//! [`AuthConfig::env_defaults`](crate::AuthConfig::env_defaults) — `AUTH_<ID>_ID`,
+//! `AUTH_<ID>_SECRET` and `AUTH_<ID>_ISSUER`, where `<ID>` is the provider id upper-cased with `-`
+//! turned into `_` — or from [`client_id`](OAuthProvider::client_id),
+//! [`client_secret`](OAuthProvider::client_secret) and [`issuer`](OAuthProvider::issuer), which
+//! win over the environment. Add the providers **before** calling `env_defaults`: it fills the
+//! providers the configuration already has.
+//!
+//! Register `<origin><base path>/callback/<id>` as the redirect (callback) URL at the provider,
+//! e.g. `https://app.example.com/auth/callback/github` with the default base path `/auth`.
+//!
+//! | Function | Id | Kind | Environment | Notes |
+//! |---|---|---|---|---|
+//! | [`apple`] | `apple` | OIDC | `AUTH_APPLE_ID`, `AUTH_APPLE_SECRET` | the secret is a JWT you sign with your Apple key; `form_post` callback |
+//! | [`auth0`] | `auth0` | OIDC | `AUTH_AUTH0_ID`, `AUTH_AUTH0_SECRET`, `AUTH_AUTH0_ISSUER` | issuer `https://<tenant>.<region>.auth0.com` |
+//! | [`authentik`] | `authentik` | OIDC | `AUTH_AUTHENTIK_ID`, `AUTH_AUTHENTIK_SECRET`, `AUTH_AUTHENTIK_ISSUER` | issuer `https://<host>/application/o/<slug>/` |
+//! | [`bitbucket`] | `bitbucket` | OAuth 2 | `AUTH_BITBUCKET_ID`, `AUTH_BITBUCKET_SECRET` | no email |
+//! | [`cognito`] | `cognito` | OIDC | `AUTH_COGNITO_ID`, `AUTH_COGNITO_SECRET`, `AUTH_COGNITO_ISSUER` | issuer `https://cognito-idp.<region>.amazonaws.com/<pool id>` |
+//! | [`discord`] | `discord` | OAuth 2 | `AUTH_DISCORD_ID`, `AUTH_DISCORD_SECRET` | |
+//! | [`facebook`] | `facebook` | OAuth 2 | `AUTH_FACEBOOK_ID`, `AUTH_FACEBOOK_SECRET` | |
+//! | [`github`], [`github_enterprise`] | `github` | OAuth 2 | `AUTH_GITHUB_ID`, `AUTH_GITHUB_SECRET` | private emails fetched from `/user/emails` |
+//! | [`gitlab`], [`gitlab_self_managed`] | `gitlab` | OAuth 2 | `AUTH_GITLAB_ID`, `AUTH_GITLAB_SECRET` | |
+//! | [`google`] | `google` | OIDC | `AUTH_GOOGLE_ID`, `AUTH_GOOGLE_SECRET` | |
+//! | [`keycloak`] | `keycloak` | OIDC | `AUTH_KEYCLOAK_ID`, `AUTH_KEYCLOAK_SECRET`, `AUTH_KEYCLOAK_ISSUER` | issuer `https://<host>/realms/<realm>` |
+//! | [`linkedin`] | `linkedin` | OIDC | `AUTH_LINKEDIN_ID`, `AUTH_LINKEDIN_SECRET` | |
+//! | [`microsoft_entra_id`] | `microsoft-entra-id` | OIDC | `AUTH_MICROSOFT_ENTRA_ID_ID`, `AUTH_MICROSOFT_ENTRA_ID_SECRET`, `AUTH_MICROSOFT_ENTRA_ID_ISSUER` (optional) | default issuer `…/common/v2.0` |
+//! | [`okta`] | `okta` | OIDC | `AUTH_OKTA_ID`, `AUTH_OKTA_SECRET`, `AUTH_OKTA_ISSUER` | issuer `https://<org>.okta.com` (or `…/oauth2/<server id>`) |
+//! | [`reddit`] | `reddit` | OAuth 2 | `AUTH_REDDIT_ID`, `AUTH_REDDIT_SECRET` | no email |
+//! | [`slack`] | `slack` | OIDC | `AUTH_SLACK_ID`, `AUTH_SLACK_SECRET` | HTTPS redirect URLs only |
+//! | [`spotify`] | `spotify` | OAuth 2 | `AUTH_SPOTIFY_ID`, `AUTH_SPOTIFY_SECRET` | |
+//! | [`twitch`] | `twitch` | OIDC | `AUTH_TWITCH_ID`, `AUTH_TWITCH_SECRET` | |
+//! | [`twitter`] | `twitter` | OAuth 2 | `AUTH_TWITTER_ID`, `AUTH_TWITTER_SECRET` | X's OAuth 2.0; no email |
+//! | [`zitadel`] | `zitadel` | OIDC | `AUTH_ZITADEL_ID`, `AUTH_ZITADEL_SECRET`, `AUTH_ZITADEL_ISSUER` | issuer `https://<instance>.zitadel.cloud` |
+//!
+//! The user each preset maps to has `id` = the account id **at the provider** (as text), so it
+//! becomes the account's `provider_account_id`; the session user gets its own id.
+//!
+//! # Example: GitHub and Google with two variables each
+//!
+//! ```
+//! use auth_core::{AuthConfig, providers::presets};
+//!
+//! // In production: `.env_defaults()`, reading these from the process environment.
+//! let env = |name: &str| {
+//!     let value = match name {
+//!         "AUTH_SECRET" => "generate-one-with-cargo-xtask-secret",
+//!         "AUTH_URL" => "https://app.example.com/auth",
+//!         "AUTH_GITHUB_ID" => "Ov23liExampleClientId",
+//!         "AUTH_GITHUB_SECRET" => "github-client-secret",
+//!         "AUTH_GOOGLE_ID" => "1234-example.apps.googleusercontent.com",
+//!         "AUTH_GOOGLE_SECRET" => "google-client-secret",
+//!         _ => return None,
+//!     };
+//!     Some(value.to_owned())
+//! };
+//!
+//! let auth = AuthConfig::new()
+//!     // Callback URLs to register: https://app.example.com/auth/callback/github
+//!     // and https://app.example.com/auth/callback/google.
+//!     .provider(presets::github())
+//!     .provider(presets::google())
+//!     .env_defaults_from(env)
+//!     .build()
+//!     .expect("valid configuration");
+//! # let _ = auth;
+//! ```
+//!
+//! Without the environment, set the values on the preset:
+//!
+//! ```
+//! use auth_core::providers::presets;
+//!
+//! let keycloak = presets::keycloak()
+//!     .issuer("https://sso.example.com/realms/main")
+//!     .client_id("my-app")
+//!     .client_secret("keycloak-client-secret");
+//! # let _ = keycloak;
+//! ```
+
+mod apple;
+mod bitbucket;
+mod discord;
+mod facebook;
+mod github;
+mod gitlab;
+mod google;
+mod hosted;
+mod linkedin;
+mod microsoft_entra_id;
+mod reddit;
+mod slack;
+mod spotify;
+mod twitch;
+mod twitter;
+
+#[cfg(test)]
+mod tests;
+
+use std::{future::Future, pin::Pin, sync::Arc};
+
+use serde_json::Value;
+
+pub use apple::apple;
+pub use bitbucket::bitbucket;
+pub use discord::discord;
+pub use facebook::facebook;
+pub use github::{github, github_enterprise};
+pub use gitlab::{gitlab, gitlab_self_managed};
+pub use google::google;
+pub use hosted::{auth0, authentik, cognito, keycloak, okta, zitadel};
+pub use linkedin::linkedin;
+pub use microsoft_entra_id::{microsoft_entra_id, microsoft_entra_id_with_photo};
+pub use reddit::reddit;
+pub use slack::slack;
+pub use spotify::spotify;
+pub use twitch::twitch;
+pub use twitter::twitter;
+
+/// Every preset with its defaults (client id, secret and, where needed, issuer still to be set
+/// or taken from `AUTH_<ID>_*`), e.g. to enable those whose variables are present.
+pub fn all() -> Vec<super::OAuthProvider> {
+    vec![
+        apple(),
+        auth0(),
+        authentik(),
+        bitbucket(),
+        cognito(),
+        discord(),
+        facebook(),
+        github(),
+        gitlab(),
+        google(),
+        keycloak(),
+        linkedin(),
+        microsoft_entra_id(),
+        okta(),
+        reddit(),
+        slack(),
+        spotify(),
+        twitch(),
+        twitter(),
+        zitadel(),
+    ]
+}
+
+use super::{Checks, ClientAuth, OAuthProvider, ProviderStyle, TokenSet, UserinfoFn};
+use crate::{
+    Result,
+    model::User,
+    oauth::{HttpClient, callback_error},
+};
+
+/// The scope OpenID Connect presets ask for unless the provider needs another.
+const OIDC_SCOPE: &str = "openid profile email";
+
+/// The button style: Auth.js's logo for `id`, the brand colour and the text colour.
+fn style(id: &str, brand_color: Option<&str>, text: Option<&str>) -> ProviderStyle {
+    ProviderStyle {
+        logo: Some(format!("https://authjs.dev/img/providers/{id}.svg")),
+        brand_color: brand_color.map(str::to_owned),
+        text: text.map(str::to_owned),
+    }
+}
+
+/// The value at the JSON `pointer` as text: strings (unless empty) as they are, numbers in
+/// decimal, anything else `None`.
+fn text(profile: &Value, pointer: &str) -> Option<String> {
+    match profile.pointer(pointer)? {
+        Value::String(s) if !s.is_empty() => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// The account id at `pointer`; a profile without one cannot be linked to an account.
+fn account_id(provider: &str, profile: &Value, pointer: &str) -> Result<String> {
+    text(profile, pointer).ok_or_else(|| {
+        callback_error(format!(
+            "the {provider} profile has no account id (`{pointer}`)"
+        ))
+    })
+}
+
+/// The standard OpenID Connect claims as a user: `sub` (required), `name` (or `nickname`, or
+/// `preferred_username`), `email`, `picture`. Auth.js's default profile, minus the random id it
+/// invents when `sub` is missing.
+fn oidc_profile(
+    provider: &'static str,
+) -> impl Fn(&Value, &TokenSet) -> Result<User> + Send + Sync + 'static {
+    move |profile, _tokens| {
+        Ok(User {
+            id: Some(account_id(provider, profile, "/sub")?),
+            name: text(profile, "/name")
+                .or_else(|| text(profile, "/nickname"))
+                .or_else(|| text(profile, "/preferred_username")),
+            email: text(profile, "/email"),
+            image: text(profile, "/picture"),
+        })
+    }
+}
+
+/// An OpenID Connect preset with the standard scope and profile.
+fn oidc(id: &'static str, name: &str) -> OAuthProvider {
+    OAuthProvider::oidc(id, name)
+        .authorization_param("scope", OIDC_SCOPE)
+        .profile(oidc_profile(id))
+}
+
+/// Turns a closure into a [`UserinfoFn`] (the bound lets the compiler infer the closure's
+/// higher-ranked signature).
+fn userinfo_fn<F>(fetch: F) -> UserinfoFn
+where
+    F: for<'a> Fn(
+            &'a TokenSet,
+            &'a dyn HttpClient,
+        ) -> Pin<Box<dyn Future<Output = Result<Value>> + Send + 'a>>
+        + Send
+        + Sync
+        + 'static,
+{
+    Arc::new(fetch)
+}
+
+/// The access token of a sign-in, which custom userinfo requests need.
+fn access_token<'a>(provider: &str, tokens: &'a TokenSet) -> Result<&'a str> {
+    tokens
+        .access_token()
+        .ok_or_else(|| callback_error(format!("the {provider} token response has no access_token")))
+}
+
+/// The `User-Agent` of the presets' own requests (GitHub refuses requests without one).
+const USER_AGENT: &str = concat!("auth-core/", env!("CARGO_PKG_VERSION"));
+
+/// GET `url` with the bearer token and our `User-Agent`; the raw response.
+async fn bearer_get(
+    client: &dyn HttpClient,
+    url: &str,
+    token: &str,
+    accept: &str,
+) -> Result<http::Response<Vec<u8>>> {
+    let request = http::Request::get(url)
+        .header(http::header::ACCEPT, accept)
+        .header(http::header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(http::header::USER_AGENT, USER_AGENT)
+        .body(Vec::new())
+        .map_err(|e| callback_error(format!("invalid URL {url}: {e}")))?;
+    client
+        .execute(request)
+        .await
+        .map_err(|e| callback_error(format!("GET {url}: {e}")))
+}
+
+/// [`bearer_get`] for a JSON answer; a non-2xx status is an error.
+async fn bearer_get_json(
+    client: &dyn HttpClient,
+    url: &str,
+    token: &str,
+    accept: &str,
+) -> Result<Value> {
+    let response = bearer_get(client, url, token, accept).await?;
+    if !response.status().is_success() {
+        return Err(callback_error(format!(
+            "GET {url} answered {}",
+            response.status()
+        )));
+    }
+    serde_json::from_slice(response.body())
+        .map_err(|e| callback_error(format!("GET {url}: the answer is not JSON: {e}")))
+}

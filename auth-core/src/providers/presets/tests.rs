@@ -1,0 +1,1157 @@
+//! Every preset's endpoints, scopes, checks and style, and its profile mapping against a
+//! recorded profile (`tests/fixtures/profiles/<id>.json`, shaped like the provider's answer).
+
+use std::sync::Mutex;
+
+use base64::Engine as _;
+use serde_json::{Value, json};
+
+use super::*;
+use crate::{
+    model::User,
+    oauth::{HttpClient, HttpError, HttpFuture},
+    providers::{Checks, ClientAuth, OAuthProvider, ProviderKind, TokenSet, env_prefix},
+};
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+fn fixture(name: &str) -> Value {
+    let path = format!(
+        "{}/tests/fixtures/profiles/{name}.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = std::fs::read_to_string(&path).expect("the fixture exists");
+    serde_json::from_str(&text).expect("the fixture is JSON")
+}
+
+fn map(provider: &OAuthProvider, profile: &Value) -> User {
+    (provider.profile)(profile, &TokenSet::default()).expect("the profile maps")
+}
+
+fn param<'a>(provider: &'a OAuthProvider, name: &str) -> Option<&'a str> {
+    provider
+        .authorization_params
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, v)| v.as_str())
+}
+
+const PKCE: Checks = Checks {
+    pkce: true,
+    state: false,
+    nonce: false,
+};
+
+/// What a preset must be configured as.
+struct Expected<'a> {
+    id: &'a str,
+    name: &'a str,
+    kind: ProviderKind,
+    issuer: Option<&'a str>,
+    authorization: Option<&'a str>,
+    token: Option<&'a str>,
+    userinfo: Option<&'a str>,
+    scope: &'a str,
+    checks: Checks,
+    client_auth: ClientAuth,
+    brand_color: Option<&'a str>,
+}
+
+fn assert_preset(p: &OAuthProvider, e: &Expected<'_>) {
+    assert_eq!(p.id, e.id);
+    assert_eq!(p.name, e.name, "{}", e.id);
+    assert_eq!(p.kind, e.kind, "{}", e.id);
+    assert_eq!(p.issuer.as_deref(), e.issuer, "{} issuer", e.id);
+    assert_eq!(
+        p.authorization_url.as_deref(),
+        e.authorization,
+        "{} authorization",
+        e.id
+    );
+    assert_eq!(p.token_url.as_deref(), e.token, "{} token", e.id);
+    assert_eq!(p.userinfo_url.as_deref(), e.userinfo, "{} userinfo", e.id);
+    assert_eq!(param(p, "scope"), Some(e.scope), "{} scope", e.id);
+    assert_eq!(p.checks, e.checks, "{} checks", e.id);
+    assert_eq!(p.client_auth, e.client_auth, "{} client auth", e.id);
+    assert_eq!(
+        p.style.logo.as_deref(),
+        Some(format!("https://authjs.dev/img/providers/{}.svg", e.id).as_str()),
+        "{} logo",
+        e.id
+    );
+    assert_eq!(
+        p.style.brand_color.as_deref(),
+        e.brand_color,
+        "{} colour",
+        e.id
+    );
+    // Presets never carry credentials: they come from the environment or the builder.
+    assert!(
+        p.client_id.is_none() && p.client_secret.is_none(),
+        "{}",
+        e.id
+    );
+    assert!(!p.allow_dangerous_email_account_linking, "{}", e.id);
+}
+
+/// An OAuth 2 preset with fixed endpoints and the default checks (PKCE) and client auth.
+fn oauth2<'a>(
+    id: &'a str,
+    name: &'a str,
+    endpoints: [&'a str; 3],
+    scope: &'a str,
+    brand_color: &'a str,
+) -> Expected<'a> {
+    Expected {
+        id,
+        name,
+        kind: ProviderKind::OAuth,
+        issuer: None,
+        authorization: Some(endpoints[0]),
+        token: Some(endpoints[1]),
+        userinfo: Some(endpoints[2]),
+        scope,
+        checks: PKCE,
+        client_auth: ClientAuth::SecretBasic,
+        brand_color: Some(brand_color),
+    }
+}
+
+/// An OpenID Connect preset found by discovery from `issuer`, with the standard scope, PKCE
+/// and `client_secret_basic`.
+fn discovered<'a>(
+    id: &'a str,
+    name: &'a str,
+    issuer: Option<&'a str>,
+    brand_color: Option<&'a str>,
+) -> Expected<'a> {
+    Expected {
+        id,
+        name,
+        kind: ProviderKind::Oidc,
+        issuer,
+        authorization: None,
+        token: None,
+        userinfo: None,
+        scope: "openid profile email",
+        checks: PKCE,
+        client_auth: ClientAuth::SecretBasic,
+        brand_color,
+    }
+}
+
+fn tokens(fields: Value) -> TokenSet {
+    TokenSet {
+        fields: fields.as_object().cloned().expect("an object"),
+    }
+}
+
+/// An [`HttpClient`] with canned answers per URL that records what it was sent.
+#[derive(Default)]
+struct FakeHttp {
+    routes: Vec<(String, u16, Vec<u8>, Option<&'static str>)>,
+    sent: Mutex<Vec<http::Request<Vec<u8>>>>,
+}
+
+impl FakeHttp {
+    fn route(mut self, url: &str, status: u16, body: impl Into<Vec<u8>>) -> Self {
+        self.routes
+            .push((url.to_owned(), status, body.into(), None));
+        self
+    }
+
+    fn route_typed(
+        mut self,
+        url: &str,
+        body: impl Into<Vec<u8>>,
+        content_type: &'static str,
+    ) -> Self {
+        self.routes
+            .push((url.to_owned(), 200, body.into(), Some(content_type)));
+        self
+    }
+
+    fn sent(&self) -> Vec<(String, http::HeaderMap)> {
+        self.sent
+            .lock()
+            .expect("not poisoned")
+            .iter()
+            .map(|r| (r.uri().to_string(), r.headers().clone()))
+            .collect()
+    }
+}
+
+impl HttpClient for FakeHttp {
+    fn execute(&self, request: http::Request<Vec<u8>>) -> HttpFuture<'_> {
+        let url = request.uri().to_string();
+        let route = self.routes.iter().find(|r| r.0 == url).cloned();
+        self.sent.lock().expect("not poisoned").push(request);
+        Box::pin(async move {
+            let (_, status, body, content_type) =
+                route.ok_or_else(|| HttpError(format!("unexpected request to {url}")))?;
+            let mut response = http::Response::builder().status(status);
+            if let Some(content_type) = content_type {
+                response = response.header(http::header::CONTENT_TYPE, content_type);
+            }
+            response.body(body).map_err(|e| HttpError(e.to_string()))
+        })
+    }
+}
+
+fn json_bytes(value: &Value) -> Vec<u8> {
+    serde_json::to_vec(value).expect("serializable")
+}
+
+fn header(headers: &http::HeaderMap, name: http::header::HeaderName) -> &str {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+}
+
+// ---------------------------------------------------------------------------------------------
+// All presets
+
+fn all() -> Vec<OAuthProvider> {
+    vec![
+        apple(),
+        auth0(),
+        authentik(),
+        bitbucket(),
+        cognito(),
+        discord(),
+        facebook(),
+        github(),
+        gitlab(),
+        google(),
+        keycloak(),
+        linkedin(),
+        microsoft_entra_id(),
+        okta(),
+        reddit(),
+        slack(),
+        spotify(),
+        twitch(),
+        twitter(),
+        zitadel(),
+    ]
+}
+
+#[test]
+fn presets_have_distinct_ids_and_a_fixture_each() {
+    let ids: Vec<String> = all().iter().map(|p| p.id.clone()).collect();
+    let mut unique = ids.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), 20);
+    for id in &ids {
+        let profile = fixture(id);
+        assert!(profile.is_object(), "{id}");
+    }
+}
+
+#[test]
+fn presets_refuse_profiles_without_an_account_id() {
+    for provider in all() {
+        let result = (provider.profile)(&json!({"email": "a@example.com"}), &TokenSet::default());
+        assert!(
+            result.is_err(),
+            "{} accepted a profile without an id",
+            provider.id
+        );
+    }
+}
+
+#[test]
+fn presets_take_client_and_issuer_from_the_environment() {
+    for provider in all() {
+        let prefix = env_prefix(&provider.id);
+        let env = |name: &str| {
+            let value = name
+                .strip_prefix(prefix.as_str())
+                .map(|suffix| format!("{}{suffix}", provider.id))?;
+            Some(value)
+        };
+        let had_issuer = provider.issuer.clone();
+        let mut p = provider.clone();
+        p.apply_env(&env);
+        assert_eq!(
+            p.client_id.as_deref(),
+            Some(format!("{}_ID", p.id).as_str())
+        );
+        assert_eq!(
+            p.client_secret.as_ref().map(crate::Secret::expose),
+            Some(format!("{}_SECRET", p.id).as_str())
+        );
+        // A preset's own issuer stays; the hosted ones take AUTH_<ID>_ISSUER.
+        let expected = had_issuer.unwrap_or_else(|| format!("{}_ISSUER", p.id));
+        assert_eq!(p.issuer.as_deref(), Some(expected.as_str()), "{}", p.id);
+    }
+}
+
+#[test]
+fn github_and_google_build_into_a_config_from_two_variables_each() {
+    let env = |name: &str| match name {
+        "AUTH_SECRET" => Some("a-secret-long-enough-for-tests".to_owned()),
+        "AUTH_URL" => Some("https://app.example.com/auth".to_owned()),
+        "AUTH_GITHUB_ID" | "AUTH_GITHUB_SECRET" | "AUTH_GOOGLE_ID" | "AUTH_GOOGLE_SECRET" => {
+            Some(format!("value of {name}"))
+        }
+        _ => None,
+    };
+    let built = crate::AuthConfig::new()
+        .provider(github())
+        .provider(google())
+        .env_defaults_from(env)
+        .build();
+    assert!(built.is_ok(), "{:?}", built.err());
+    // Without the issuer variable, a hosted preset is refused at build time.
+    let missing = crate::AuthConfig::new()
+        .provider(keycloak().client_id("id").client_secret("secret"))
+        .secret("s")
+        .trust_host(true)
+        .build();
+    assert!(matches!(
+        missing,
+        Err(crate::ConfigError::InvalidEndpoints(..))
+    ));
+}
+
+// ---------------------------------------------------------------------------------------------
+// GitHub
+
+#[test]
+fn github_preset() {
+    let p = github();
+    assert_preset(
+        &p,
+        &Expected {
+            issuer: Some("https://github.com/login/oauth"),
+            ..oauth2(
+                "github",
+                "GitHub",
+                [
+                    "https://github.com/login/oauth/authorize",
+                    "https://github.com/login/oauth/access_token",
+                    "https://api.github.com/user",
+                ],
+                "read:user user:email",
+                "#24292f",
+            )
+        },
+    );
+    assert!(p.userinfo.is_some(), "github fetches its profile itself");
+    assert_eq!(
+        map(&p, &fixture("github")),
+        User::new("583231")
+            .name("The Octocat")
+            .image("https://avatars.githubusercontent.com/u/583231?v=4")
+    );
+    let login_only = json!({"id": 1, "login": "ghost", "name": null, "email": "g@example.com"});
+    assert_eq!(
+        map(&p, &login_only),
+        User::new("1").name("ghost").email("g@example.com")
+    );
+}
+
+#[test]
+fn github_enterprise_moves_every_url() {
+    let p = github_enterprise("https://github.example.com/");
+    assert_eq!(
+        p.issuer.as_deref(),
+        Some("https://github.example.com/login/oauth")
+    );
+    assert_eq!(
+        p.authorization_url.as_deref(),
+        Some("https://github.example.com/login/oauth/authorize")
+    );
+    assert_eq!(
+        p.token_url.as_deref(),
+        Some("https://github.example.com/login/oauth/access_token")
+    );
+    assert_eq!(
+        p.userinfo_url.as_deref(),
+        Some("https://github.example.com/api/v3/user")
+    );
+    assert_eq!(p.id, "github");
+}
+
+#[tokio::test]
+async fn github_fetches_the_primary_verified_email_when_the_profile_has_none() {
+    let p = github();
+    let client = FakeHttp::default()
+        .route(
+            "https://api.github.com/user",
+            200,
+            json_bytes(&fixture("github")),
+        )
+        .route(
+            "https://api.github.com/user/emails",
+            200,
+            json_bytes(&fixture("github-emails")),
+        );
+    let fetch = p.userinfo.as_ref().expect("a custom userinfo request");
+    let profile = fetch(&tokens(json!({"access_token": "gho_16C7e42F292c6912E7710c838347Ae178B4a", "token_type": "bearer"})), &client)
+        .await
+        .expect("the profile");
+    assert_eq!(
+        map(&p, &profile),
+        User::new("583231")
+            .name("The Octocat")
+            .email("octocat@example.com")
+            .image("https://avatars.githubusercontent.com/u/583231?v=4")
+    );
+    let sent = client.sent();
+    let urls: Vec<&str> = sent.iter().map(|(u, _)| u.as_str()).collect();
+    assert_eq!(
+        urls,
+        [
+            "https://api.github.com/user",
+            "https://api.github.com/user/emails"
+        ]
+    );
+    for (url, headers) in &sent {
+        assert_eq!(
+            header(headers, http::header::AUTHORIZATION),
+            "Bearer gho_16C7e42F292c6912E7710c838347Ae178B4a",
+            "{url}"
+        );
+        assert!(
+            header(headers, http::header::USER_AGENT).starts_with("auth-core/"),
+            "{url} needs a User-Agent"
+        );
+        assert_eq!(
+            header(headers, http::header::ACCEPT),
+            "application/vnd.github+json"
+        );
+    }
+}
+
+#[tokio::test]
+async fn github_keeps_a_public_email_without_a_second_request() {
+    let p = github();
+    let mut profile = fixture("github");
+    profile["email"] = json!("octocat@github.com");
+    let client =
+        FakeHttp::default().route("https://api.github.com/user", 200, json_bytes(&profile));
+    let fetch = p.userinfo.as_ref().expect("a custom userinfo request");
+    let fetched = fetch(&tokens(json!({"access_token": "t"})), &client)
+        .await
+        .expect("the profile");
+    assert_eq!(
+        map(&p, &fetched).email.as_deref(),
+        Some("octocat@github.com")
+    );
+    assert_eq!(client.sent().len(), 1);
+}
+
+#[tokio::test]
+async fn github_never_uses_an_unverified_email_and_survives_a_refused_emails_request() {
+    let p = github();
+    let fetch = p.userinfo.as_ref().expect("a custom userinfo request");
+    let token = tokens(json!({"access_token": "t"}));
+
+    // The primary address is unverified: the first verified one is used.
+    let emails = json!([
+        {"email": "primary@example.com", "primary": true, "verified": false, "visibility": "private"},
+        {"email": "second@example.com", "primary": false, "verified": true, "visibility": null}
+    ]);
+    let client = FakeHttp::default()
+        .route(
+            "https://api.github.com/user",
+            200,
+            json_bytes(&fixture("github")),
+        )
+        .route(
+            "https://api.github.com/user/emails",
+            200,
+            json_bytes(&emails),
+        );
+    let profile = fetch(&token, &client).await.expect("the profile");
+    assert_eq!(profile["email"], "second@example.com");
+
+    // Nothing verified: no email at all.
+    let unverified = json!([{"email": "x@example.com", "primary": true, "verified": false}]);
+    let client = FakeHttp::default()
+        .route(
+            "https://api.github.com/user",
+            200,
+            json_bytes(&fixture("github")),
+        )
+        .route(
+            "https://api.github.com/user/emails",
+            200,
+            json_bytes(&unverified),
+        );
+    let profile = fetch(&token, &client).await.expect("the profile");
+    assert_eq!(map(&p, &profile).email, None);
+
+    // Without the user:email scope GitHub answers 404: the sign-in goes on without an email.
+    let client = FakeHttp::default()
+        .route(
+            "https://api.github.com/user",
+            200,
+            json_bytes(&fixture("github")),
+        )
+        .route(
+            "https://api.github.com/user/emails",
+            404,
+            b"{\"message\":\"Not Found\"}".to_vec(),
+        );
+    let profile = fetch(&token, &client).await.expect("the profile");
+    assert_eq!(map(&p, &profile).id.as_deref(), Some("583231"));
+    assert_eq!(map(&p, &profile).email, None);
+
+    // A refused profile request, or no access token, fails the sign-in.
+    let client = FakeHttp::default().route("https://api.github.com/user", 401, b"{}".to_vec());
+    assert!(fetch(&token, &client).await.is_err());
+    assert!(fetch(&TokenSet::default(), &client).await.is_err());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Other OAuth 2 presets
+
+#[test]
+fn discord_preset() {
+    let p = discord();
+    assert_preset(
+        &p,
+        &oauth2(
+            "discord",
+            "Discord",
+            [
+                "https://discord.com/api/oauth2/authorize",
+                "https://discord.com/api/oauth2/token",
+                "https://discord.com/api/users/@me",
+            ],
+            "identify email",
+            "#5865F2",
+        ),
+    );
+    let profile = fixture("discord");
+    assert_eq!(
+        map(&p, &profile),
+        User::new("80351110224678912")
+            .name("Nelly")
+            .email("nelly@example.com")
+            .image("https://cdn.discordapp.com/avatars/80351110224678912/8342729096ea3675442027381ff50dfe.png")
+    );
+    let mut animated = profile.clone();
+    animated["avatar"] = json!("a_1269e74af4df7417b13759eae50c83dc");
+    assert_eq!(
+        map(&p, &animated).image.as_deref(),
+        Some(
+            "https://cdn.discordapp.com/avatars/80351110224678912/a_1269e74af4df7417b13759eae50c83dc.gif"
+        )
+    );
+    // No avatar, new username system: (80351110224678912 >> 22) % 6 = 5.
+    let mut plain = profile.clone();
+    plain["avatar"] = Value::Null;
+    assert_eq!(
+        map(&p, &plain).image.as_deref(),
+        Some("https://cdn.discordapp.com/embed/avatars/5.png")
+    );
+    // No avatar, legacy discriminator: 1337 % 5 = 2; no global name: the username.
+    plain["discriminator"] = json!("1337");
+    plain["global_name"] = Value::Null;
+    let legacy = map(&p, &plain);
+    assert_eq!(
+        legacy.image.as_deref(),
+        Some("https://cdn.discordapp.com/embed/avatars/2.png")
+    );
+    assert_eq!(legacy.name.as_deref(), Some("nelly"));
+}
+
+#[test]
+fn gitlab_preset() {
+    let p = gitlab();
+    assert_preset(
+        &p,
+        &oauth2(
+            "gitlab",
+            "GitLab",
+            [
+                "https://gitlab.com/oauth/authorize",
+                "https://gitlab.com/oauth/token",
+                "https://gitlab.com/api/v4/user",
+            ],
+            "read_user",
+            "#FC6D26",
+        ),
+    );
+    assert_eq!(
+        map(&p, &fixture("gitlab")),
+        User::new("1234567")
+            .name("Jane Doe")
+            .email("jane.doe@example.com")
+            .image("https://gitlab.com/uploads/-/system/user/avatar/1234567/avatar.png")
+    );
+    let own = gitlab_self_managed("https://git.example.com/");
+    assert_eq!(
+        own.authorization_url.as_deref(),
+        Some("https://git.example.com/oauth/authorize")
+    );
+    assert_eq!(
+        own.token_url.as_deref(),
+        Some("https://git.example.com/oauth/token")
+    );
+    assert_eq!(
+        own.userinfo_url.as_deref(),
+        Some("https://git.example.com/api/v4/user")
+    );
+}
+
+#[test]
+fn facebook_preset() {
+    let p = facebook();
+    assert_preset(
+        &p,
+        &oauth2(
+            "facebook",
+            "Facebook",
+            [
+                "https://www.facebook.com/v19.0/dialog/oauth",
+                "https://graph.facebook.com/oauth/access_token",
+                "https://graph.facebook.com/me?fields=id,name,email,picture",
+            ],
+            "email",
+            "#006aff",
+        ),
+    );
+    assert_eq!(
+        map(&p, &fixture("facebook")),
+        User::new("10158912345678901")
+            .name("Jane Doe")
+            .email("jane.doe@example.com")
+            .image("https://platform-lookaside.fbsbx.com/platform/profilepic/?asid=10158912345678901&height=50&width=50&ext=1719000000&hash=AbYexample")
+    );
+}
+
+#[test]
+fn twitter_preset() {
+    let p = twitter();
+    assert_preset(
+        &p,
+        &Expected {
+            checks: Checks {
+                pkce: true,
+                state: true,
+                nonce: false,
+            },
+            ..oauth2(
+                "twitter",
+                "Twitter",
+                [
+                    "https://x.com/i/oauth2/authorize",
+                    "https://api.x.com/2/oauth2/token",
+                    "https://api.x.com/2/users/me?user.fields=profile_image_url",
+                ],
+                "users.read tweet.read offline.access",
+                "#1da1f2",
+            )
+        },
+    );
+    assert_eq!(
+        map(&p, &fixture("twitter")),
+        User::new("2244994945")
+            .name("Developers")
+            .image("https://pbs.twimg.com/profile_images/1683325380441128960/yRsRRjGO_normal.jpg")
+    );
+}
+
+#[test]
+fn spotify_preset() {
+    let p = spotify();
+    assert_preset(
+        &p,
+        &oauth2(
+            "spotify",
+            "Spotify",
+            [
+                "https://accounts.spotify.com/authorize",
+                "https://accounts.spotify.com/api/token",
+                "https://api.spotify.com/v1/me",
+            ],
+            "user-read-email",
+            "#2ebd59",
+        ),
+    );
+    let profile = fixture("spotify");
+    assert_eq!(
+        map(&p, &profile),
+        User::new("smedjan")
+            .name("Jane Doe")
+            .email("jane.doe@example.com")
+            .image("https://i.scdn.co/image/ab6775700000ee85example300")
+    );
+    let mut no_images = profile;
+    no_images["images"] = json!([]);
+    assert_eq!(map(&p, &no_images).image, None);
+}
+
+#[test]
+fn reddit_preset() {
+    let p = reddit();
+    assert_preset(
+        &p,
+        &Expected {
+            checks: Checks {
+                pkce: false,
+                state: true,
+                nonce: false,
+            },
+            ..oauth2(
+                "reddit",
+                "Reddit",
+                [
+                    "https://www.reddit.com/api/v1/authorize",
+                    "https://www.reddit.com/api/v1/access_token",
+                    "https://oauth.reddit.com/api/v1/me",
+                ],
+                "identity",
+                "#000",
+            )
+        },
+    );
+    // No permanent grant unless asked for.
+    assert_eq!(param(&p, "duration"), None);
+    assert_eq!(
+        map(&p, &fixture("reddit")),
+        User::new("1w72")
+            .name("spez_example")
+            .image("https://styles.redditmedia.com/t5_3k30p/styles/profileIcon_snoo-nftv2_abc.png?width=256&height=256&crop=256:256,smart&s=0123abcd")
+    );
+}
+
+#[test]
+fn bitbucket_preset() {
+    let p = bitbucket();
+    assert_preset(
+        &p,
+        &oauth2(
+            "bitbucket",
+            "Bitbucket",
+            [
+                "https://bitbucket.org/site/oauth2/authorize",
+                "https://bitbucket.org/site/oauth2/access_token",
+                "https://api.bitbucket.org/2.0/user",
+            ],
+            "account",
+            "#205081",
+        ),
+    );
+    assert_eq!(
+        map(&p, &fixture("bitbucket")),
+        User::new("557058:c0b72ad0-1cb5-4018-9cdc-0cde8492c443")
+            .name("Jane Doe")
+            .image("https://secure.gravatar.com/avatar/2d7a1e0b6c9f8e7d6c5b4a3f2e1d0c9b?d=https%3A%2F%2Favatar-management--avatars.us-west-2.prod.public.atl-paas.net%2Finitials%2FJD-2.png")
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// OpenID Connect presets with a fixed issuer
+
+#[test]
+fn google_preset() {
+    let p = google();
+    assert_preset(
+        &p,
+        &discovered(
+            "google",
+            "Google",
+            Some("https://accounts.google.com"),
+            Some("#1a73e8"),
+        ),
+    );
+    assert!(p.id_token && p.userinfo.is_none());
+    assert_eq!(
+        map(&p, &fixture("google")),
+        User::new("110169484474386276334")
+            .name("Jane Doe")
+            .email("jane.doe@example.com")
+            .image("https://lh3.googleusercontent.com/a/ACg8ocJ9example=s96-c")
+    );
+}
+
+#[test]
+fn apple_preset() {
+    let p = apple();
+    assert_preset(
+        &p,
+        &Expected {
+            scope: "name email",
+            checks: Checks {
+                pkce: false,
+                state: true,
+                nonce: true,
+            },
+            client_auth: ClientAuth::SecretPost,
+            ..discovered(
+                "apple",
+                "Apple",
+                Some("https://appleid.apple.com"),
+                Some("#000"),
+            )
+        },
+    );
+    assert_eq!(param(&p, "response_mode"), Some("form_post"));
+    assert!(
+        p.form_post,
+        "Apple's check cookies must survive a cross-site POST"
+    );
+    assert!(p.id_token);
+    let claims = fixture("apple");
+    assert_eq!(
+        map(&p, &claims),
+        User::new("001234.5d8e6e0e9f3c4b2a9d1f7e6c5b4a3928.1234")
+            .name("8k2hs7d9xq@privaterelay.appleid.com")
+            .email("8k2hs7d9xq@privaterelay.appleid.com")
+    );
+    // First consent: Apple posts the name as the `user` form field (JSON text).
+    let mut first = claims.clone();
+    first["user"] = json!(
+        r#"{"name":{"firstName":"John","lastName":"Appleseed"},"email":"8k2hs7d9xq@privaterelay.appleid.com"}"#
+    );
+    assert_eq!(map(&p, &first).name.as_deref(), Some("John Appleseed"));
+    let mut parsed = claims;
+    parsed["user"] = json!({"name": {"firstName": "John"}});
+    assert_eq!(map(&p, &parsed).name.as_deref(), Some("John"));
+}
+
+#[test]
+fn slack_preset() {
+    let p = slack();
+    assert_preset(
+        &p,
+        &Expected {
+            checks: Checks {
+                pkce: false,
+                state: false,
+                nonce: true,
+            },
+            ..discovered("slack", "Slack", Some("https://slack.com"), Some("#611f69"))
+        },
+    );
+    assert_eq!(
+        map(&p, &fixture("slack")),
+        User::new("U0R7MFMJM")
+            .name("krane")
+            .email("krane@example.com")
+            .image("https://secure.gravatar.com/avatar/bc5b6b8a2e8e3c3e9f0b9c9d0e0f1a2b.jpg?s=512&d=https%3A%2F%2Fa.slack-edge.com%2Fdf10d%2Fimg%2Favatars%2Fava_0010-512.png")
+    );
+}
+
+#[test]
+fn linkedin_preset() {
+    let p = linkedin();
+    assert_preset(
+        &p,
+        &Expected {
+            checks: Checks {
+                pkce: false,
+                state: true,
+                nonce: false,
+            },
+            client_auth: ClientAuth::SecretPost,
+            ..discovered(
+                "linkedin",
+                "LinkedIn",
+                Some("https://www.linkedin.com/oauth"),
+                Some("#069"),
+            )
+        },
+    );
+    assert_eq!(
+        map(&p, &fixture("linkedin")),
+        User::new("782bbtaQ")
+            .name("John Doe")
+            .email("doe@example.com")
+            .image("https://media.licdn-ei.com/dms/image/C5F03AQHqK8v1z2x3y4/profile-displayphoto-shrink_100_100/0/1234567890?e=2147483647&v=beta&t=exampletoken")
+    );
+}
+
+#[test]
+fn twitch_preset() {
+    let p = twitch();
+    assert_preset(
+        &p,
+        &Expected {
+            scope: "openid user:read:email",
+            client_auth: ClientAuth::SecretPost,
+            ..discovered(
+                "twitch",
+                "Twitch",
+                Some("https://id.twitch.tv/oauth2"),
+                Some("#65459B"),
+            )
+        },
+    );
+    let claims: Value = serde_json::from_str(param(&p, "claims").expect("a claims parameter"))
+        .expect("the claims parameter is JSON");
+    assert_eq!(
+        claims,
+        json!({"id_token": {"email": null, "picture": null, "preferred_username": null}})
+    );
+    assert_eq!(
+        map(&p, &fixture("twitch")),
+        User::new("713936733")
+            .name("twitchdev")
+            .email("twitchdev@example.com")
+            .image("https://static-cdn.jtvnw.net/jtv_user_pictures/8a6381c7-d0c0-4576-b179-38bd5ce1d6af-profile_image-300x300.png")
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Microsoft Entra ID
+
+#[test]
+fn microsoft_entra_id_preset() {
+    let p = microsoft_entra_id();
+    let issuer = microsoft_entra_id::issuer_from(&|name| std::env::var(name).ok());
+    assert_preset(
+        &p,
+        &Expected {
+            scope: "openid profile email User.Read",
+            ..discovered(
+                "microsoft-entra-id",
+                "Microsoft Entra ID",
+                Some(&issuer),
+                Some("#0072c6"),
+            )
+        },
+    );
+    // The profile is the verified id_token plus the Graph photo, fetched by the preset.
+    assert!(!p.id_token && p.userinfo.is_some());
+    assert_eq!(
+        map(&p, &fixture("microsoft-entra-id")),
+        User::new("AAAAAAAAAAAAAAAAAAAAAIkzqFVrSaSaFHy782bbtaQ")
+            .name("Abe Lincoln")
+            .email("abe.lincoln@example.com")
+    );
+    // Without a photo: no Graph request, the id_token is the profile.
+    let plain = microsoft_entra_id_with_photo(None);
+    assert!(plain.id_token && plain.userinfo.is_none());
+    assert_eq!(plain.issuer, p.issuer);
+}
+
+#[test]
+fn microsoft_entra_id_issuer_defaults_to_common_and_takes_a_tenant() {
+    assert_eq!(
+        microsoft_entra_id::issuer_from(&|_| None),
+        "https://login.microsoftonline.com/common/v2.0"
+    );
+    assert_eq!(
+        microsoft_entra_id::issuer_from(&|_| Some("  ".into())),
+        microsoft_entra_id::COMMON_ISSUER
+    );
+    let tenant = "https://login.microsoftonline.com/9122040d-6c67-4c5b-b112-36a304b66dad/v2.0";
+    assert_eq!(
+        microsoft_entra_id::issuer_from(&|name| {
+            (name == "AUTH_MICROSOFT_ENTRA_ID_ISSUER").then(|| tenant.to_owned())
+        }),
+        tenant
+    );
+    // `.issuer()` wins over everything.
+    let p = microsoft_entra_id().issuer(tenant);
+    assert_eq!(p.issuer.as_deref(), Some(tenant));
+}
+
+fn fake_id_token(claims: &Value) -> String {
+    let b64 = |v: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v);
+    format!(
+        "{}.{}.c2lnbmF0dXJl",
+        b64(br#"{"alg":"RS256","typ":"JWT","kid":"test"}"#),
+        b64(&json_bytes(claims))
+    )
+}
+
+#[tokio::test]
+async fn microsoft_entra_id_adds_the_graph_photo_as_a_data_url() {
+    let p = microsoft_entra_id();
+    let claims = fixture("microsoft-entra-id");
+    let photo = vec![0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, b'J', b'F', b'I', b'F'];
+    let client = FakeHttp::default().route_typed(
+        "https://graph.microsoft.com/v1.0/me/photos/48x48/$value",
+        photo.clone(),
+        "image/jpeg",
+    );
+    let tokens = tokens(json!({
+        "access_token": "eyJ0eXAiOiJKV1QiLCJub25jZSI6ImdyYXBoIn0.graph.token",
+        "token_type": "Bearer",
+        "id_token": fake_id_token(&claims),
+    }));
+    let fetch = p.userinfo.as_ref().expect("a custom userinfo request");
+    let profile = fetch(&tokens, &client).await.expect("the profile");
+    let expected = format!(
+        "data:image/jpeg;base64,{}",
+        base64::engine::general_purpose::STANDARD.encode(&photo)
+    );
+    assert_eq!(profile["picture"], Value::String(expected.clone()));
+    // The callback compares this with the verified id_token's sub.
+    assert_eq!(profile["sub"], claims["sub"]);
+    assert_eq!(
+        map(&p, &profile),
+        User::new("AAAAAAAAAAAAAAAAAAAAAIkzqFVrSaSaFHy782bbtaQ")
+            .name("Abe Lincoln")
+            .email("abe.lincoln@example.com")
+            .image(expected)
+    );
+    let sent = client.sent();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(
+        header(&sent[0].1, http::header::AUTHORIZATION),
+        "Bearer eyJ0eXAiOiJKV1QiLCJub25jZSI6ImdyYXBoIn0.graph.token"
+    );
+
+    // Another size, another URL.
+    let big = microsoft_entra_id_with_photo(Some(96));
+    let client = FakeHttp::default().route_typed(
+        "https://graph.microsoft.com/v1.0/me/photos/96x96/$value",
+        photo,
+        "image/png; charset=binary",
+    );
+    let fetch = big.userinfo.as_ref().expect("a custom userinfo request");
+    let profile = fetch(&tokens, &client).await.expect("the profile");
+    assert!(
+        profile["picture"]
+            .as_str()
+            .is_some_and(|p| p.starts_with("data:image/png;base64,"))
+    );
+}
+
+#[tokio::test]
+async fn microsoft_entra_id_signs_in_without_a_photo() {
+    let p = microsoft_entra_id();
+    let claims = fixture("microsoft-entra-id");
+    let tokens = tokens(json!({"access_token": "at", "id_token": fake_id_token(&claims)}));
+    let fetch = p.userinfo.as_ref().expect("a custom userinfo request");
+
+    // 404 (no photo) and a failing request both leave the image empty.
+    for client in [
+        FakeHttp::default().route(
+            "https://graph.microsoft.com/v1.0/me/photos/48x48/$value",
+            404,
+            b"{\"error\":{\"code\":\"ImageNotFound\"}}".to_vec(),
+        ),
+        FakeHttp::default(),
+    ] {
+        let profile = fetch(&tokens, &client).await.expect("the profile");
+        assert_eq!(profile, claims);
+        assert_eq!(map(&p, &profile).image, None);
+    }
+
+    // A content type that is not a plain image type is not copied into the URL.
+    let client = FakeHttp::default().route_typed(
+        "https://graph.microsoft.com/v1.0/me/photos/48x48/$value",
+        vec![1, 2, 3],
+        "text/html\"><script>",
+    );
+    let profile = fetch(&tokens, &client).await.expect("the profile");
+    assert_eq!(profile["picture"], "data:image/jpeg;base64,AQID");
+
+    // Without an id_token there is no profile.
+    let client = FakeHttp::default();
+    assert!(fetch(&TokenSet::default(), &client).await.is_err());
+    assert!(microsoft_entra_id::id_token_claims("not-a-jwt").is_err());
+    assert!(microsoft_entra_id::id_token_claims("a.bm90IGpzb24.c").is_err());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hosted identity servers (issuer from AUTH_<ID>_ISSUER)
+
+#[test]
+fn auth0_preset() {
+    let p = auth0();
+    assert_preset(&p, &discovered("auth0", "Auth0", None, Some("#EB5424")));
+    assert_eq!(
+        map(&p, &fixture("auth0")),
+        User::new("auth0|6642f0d5e0b1c2a3b4c5d6e7")
+            .name("Jane Doe")
+            .email("jane.doe@example.com")
+            .image("https://s.gravatar.com/avatar/8eb1b522f60d11fa897de1dc6351b7e8?s=480&r=pg&d=https%3A%2F%2Fcdn.auth0.com%2Favatars%2Fjd.png")
+    );
+}
+
+#[test]
+fn authentik_preset() {
+    let p = authentik();
+    assert_preset(&p, &discovered("authentik", "Authentik", None, None));
+    assert_eq!(
+        map(&p, &fixture("authentik")),
+        User::new("2b1d7f6c9e4a4f0d8c3b5a6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f809a1b")
+            .name("Jane Doe")
+            .email("jane.doe@example.com")
+    );
+}
+
+#[test]
+fn cognito_preset() {
+    let p = cognito();
+    assert_preset(&p, &discovered("cognito", "Cognito", None, Some("#C17B9E")));
+    // This pool releases no `name`: the Cognito username stands in.
+    assert_eq!(
+        map(&p, &fixture("cognito")),
+        User::new("4478f468-b0c1-70b7-e2ab-0d9d8f4e3c21")
+            .name("jdoe")
+            .email("jane.doe@example.com")
+    );
+    let mut named = fixture("cognito");
+    named["name"] = json!("Jane Doe");
+    assert_eq!(map(&p, &named).name.as_deref(), Some("Jane Doe"));
+}
+
+#[test]
+fn keycloak_preset() {
+    let p = keycloak();
+    assert_preset(
+        &p,
+        &discovered("keycloak", "Keycloak", None, Some("#428bca")),
+    );
+    assert_eq!(
+        map(&p, &fixture("keycloak")),
+        User::new("f1e2d3c4-b5a6-4978-8899-aabbccddeeff")
+            .name("Jane Doe")
+            .email("jane.doe@example.com")
+    );
+    let mut username_only = fixture("keycloak");
+    if let Some(claims) = username_only.as_object_mut() {
+        claims.remove("name");
+    }
+    assert_eq!(map(&p, &username_only).name.as_deref(), Some("jdoe"));
+}
+
+#[test]
+fn okta_preset() {
+    let p = okta();
+    assert_preset(
+        &p,
+        &Expected {
+            checks: Checks {
+                pkce: true,
+                state: true,
+                nonce: false,
+            },
+            ..discovered("okta", "Okta", None, Some("#000"))
+        },
+    );
+    assert_eq!(
+        map(&p, &fixture("okta")),
+        User::new("00uid4BxXw6I6TV4m0g3")
+            .name("John Doe")
+            .email("john.doe@example.com")
+    );
+}
+
+#[test]
+fn zitadel_preset() {
+    let p = zitadel();
+    assert_preset(&p, &discovered("zitadel", "ZITADEL", None, None));
+    assert_eq!(
+        map(&p, &fixture("zitadel")),
+        User::new("170086363054473473")
+            .name("Road Runner")
+            .email("road.runner@example.com")
+            .image("https://example-abc123.zitadel.cloud/assets/v1/170086363054473473/users/170086363054473473/avatar")
+    );
+}

@@ -1,0 +1,336 @@
+//! [poem](https://docs.rs/poem) integration of the Rust port of Auth.js.
+//!
+//! All logic lives in [`auth_core`]; this crate mounts the Auth.js routes
+//! ([`AuthRouteExt::with_auth`] or [`AuthEndpoint`]), gives handlers the session through the
+//! [`AuthSession`] extractor, and protects routes with the [`RequireSession`] middleware.
+//!
+//! ```no_run
+//! use auth_core::{AuthConfig, User, providers::{CredentialInput, CredentialsProvider}};
+//! use auth_poem::{AuthRouteExt, AuthSession, RequireSession};
+//! use poem::{EndpointExt, Route, Server, get, handler, listener::TcpListener};
+//!
+//! #[handler]
+//! fn dashboard(AuthSession(session): AuthSession) -> String {
+//!     format!("Hello {:?}", session.user.and_then(|u| u.name))
+//! }
+//!
+//! #[handler]
+//! fn home(session: Option<AuthSession>) -> &'static str {
+//!     if session.is_some() { "signed in" } else { "anonymous" }
+//! }
+//!
+//! # async fn run() -> std::io::Result<()> {
+//! let auth = AuthConfig::new()
+//!     .env_defaults() // AUTH_SECRET, AUTH_URL, AUTH_TRUST_HOST, …
+//!     .provider(
+//!         CredentialsProvider::new()
+//!             .field("username", CredentialInput::text("Username"))
+//!             .field("password", CredentialInput::password("Password"))
+//!             .authorize(|c| async move {
+//!                 let ok = c.get("username") == Some("alice") && c.get("password") == Some("wonderland");
+//!                 Ok(ok.then(|| User::new("1").name("Alice")))
+//!             }),
+//!     )
+//!     .build()
+//!     .expect("valid configuration");
+//!
+//! let app = Route::new()
+//!     // Only signed-in users: browsers are sent to the sign-in page, API callers get 401.
+//!     .at("/dashboard", get(dashboard).with(RequireSession::new(auth.clone())))
+//!     // Anyone; the session if there is one.
+//!     .at("/", get(home))
+//!     // The Auth.js routes under /auth, and `auth` as data for the extractors. Call it last.
+//!     .with_auth(auth);
+//!
+//! Server::new(TcpListener::bind("127.0.0.1:3000")).run(app).await
+//! # }
+//! ```
+//!
+//! # Where the `Auth` lives
+//!
+//! [`AuthRouteExt::with_auth`] adds it as request data (`.data(auth)`): the extractors find it
+//! there, and handlers may take `Data<&Auth>` to use the application API ([`Auth::sign_in`],
+//! [`Auth::sign_out`], …). Inside `Route::nest("/api", …)` the core still sees the full path
+//! (through `original_uri`), so the base path must be the full one (`/api/auth`).
+//!
+//! # Request bodies
+//!
+//! The body is streamed into [`Auth::handle`], which reads at most [`Auth::max_body_bytes`] and
+//! answers `413` past it: the limit is set in one place,
+//! [`AuthConfig::max_body_bytes`](auth_core::AuthConfig::max_body_bytes).
+
+use std::{fmt, io};
+
+use auth_core::{Auth, Session};
+use bytes::Bytes;
+use http_body_util::combinators::BoxBody;
+use poem::{
+    Endpoint, EndpointExt, FromRequest, IntoResponse, Middleware, Request, RequestBody, Response,
+    Route,
+    error::{NotFoundError, ResponseError},
+    http::{HeaderMap, HeaderValue, StatusCode, Uri, header},
+    middleware::AddDataEndpoint,
+};
+
+/// Adds Auth.js to a route tree.
+pub trait AuthRouteExt {
+    /// Mounts the [`AuthEndpoint`] at the base path and adds `auth` as data for the extractors
+    /// of every route (so call it last).
+    fn with_auth(self, auth: Auth) -> AddDataEndpoint<Route, Auth>;
+}
+
+impl AuthRouteExt for Route {
+    /// A route tree cannot tell where it will be nested, and inside `Route::nest("/api", …)` it
+    /// only sees the path after `/api`. So the endpoint is also mounted at every shorter tail of
+    /// the base path (`/auth` for `/api/auth`); it serves a request only when its full path is
+    /// under the base path, and answers `404` otherwise, as if unrouted.
+    fn with_auth(self, auth: Auth) -> AddDataEndpoint<Route, Auth> {
+        let endpoint = AuthEndpoint::new(auth.clone());
+        let mut route = self;
+        for tail in base_path_tails(auth.base_path()) {
+            route = route.nest_no_strip(tail, endpoint.clone());
+        }
+        route.data(auth)
+    }
+}
+
+/// `/api/auth` → `/api/auth`, `/auth`: the base path without 0, 1, … leading segments.
+fn base_path_tails(base_path: &str) -> Vec<&str> {
+    let mut tails = vec![base_path];
+    let mut rest = base_path;
+    while let Some(next) = rest
+        .get(1..)
+        .and_then(|r| r.find('/'))
+        .map(|i| &rest[i + 1..])
+    {
+        tails.push(next);
+        rest = next;
+    }
+    tails
+}
+
+/// The Auth.js routes as one endpoint, to mount at the base path:
+/// `route.nest_no_strip(auth.base_path(), AuthEndpoint::new(auth))`. Every method goes to the
+/// core; a request whose full path is not under the base path is `404`.
+#[derive(Debug, Clone)]
+pub struct AuthEndpoint {
+    auth: Auth,
+}
+
+impl AuthEndpoint {
+    /// The endpoint answering `auth`'s routes.
+    pub fn new(auth: Auth) -> Self {
+        Self { auth }
+    }
+}
+
+impl Endpoint for AuthEndpoint {
+    type Output = Response;
+
+    async fn call(&self, request: Request) -> poem::Result<Response> {
+        let uri = full_uri(&request).clone();
+        let under_base_path = uri
+            .path()
+            .strip_prefix(self.auth.base_path())
+            .is_some_and(|rest| rest.starts_with('/'));
+        if !under_base_path {
+            return Err(NotFoundError.into());
+        }
+        let (parts, body) = request.into_parts();
+        let mut converted = http::Request::new(BoxBody::<Bytes, io::Error>::from(body));
+        *converted.method_mut() = parts.method;
+        *converted.uri_mut() = uri;
+        *converted.version_mut() = parts.version;
+        *converted.headers_mut() = parts.headers;
+        let (parts, body) = self.auth.handle(converted).await.into_parts();
+        let mut response = Response::builder().status(parts.status).body(body);
+        *response.headers_mut() = parts.headers;
+        Ok(response)
+    }
+}
+
+/// The URI the client asked for. `Route::nest` strips its prefix from `uri()`, so the server's
+/// `original_uri()` is the one; but a request made in-process (`Request::builder()`,
+/// `poem::test::TestClient`) has `original_uri()` `/`, and then `uri()` is the only one there is.
+fn full_uri(request: &Request) -> &Uri {
+    let original = request.original_uri();
+    if original.path() == "/" && request.uri().path() != "/" {
+        request.uri()
+    } else {
+        original
+    }
+}
+
+/// The session of the request.
+///
+/// As `AuthSession`, the route requires a signed-in user: a browser (one that accepts
+/// `text/html`) is redirected to the sign-in page with `callbackUrl` set to the page it asked
+/// for, and anything else gets `401`. As `Option<AuthSession>` (poem's optional extractor), a
+/// missing session is `None`.
+#[derive(Debug, Clone)]
+pub struct AuthSession(pub Session);
+
+impl<'a> FromRequest<'a> for AuthSession {
+    async fn from_request(request: &'a Request, _body: &mut RequestBody) -> poem::Result<Self> {
+        if let Some(session) = request.data::<AuthSession>() {
+            return Ok(session.clone());
+        }
+        let Some(auth) = request.data::<Auth>() else {
+            tracing::error!(target: "auth_poem", "AuthSession used on a route without `with_auth`");
+            return Err(SessionRejection::NotConfigured.into());
+        };
+        match auth.session(request.headers()).await {
+            Some(session) => Ok(Self(session)),
+            None => Err(unauthenticated(auth, request.headers(), &path_and_query(request)).into()),
+        }
+    }
+}
+
+/// Why a route that needs a session refused the request.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum SessionRejection {
+    /// A browser without a session: `303` to the sign-in page (carrying `callbackUrl`).
+    SignInRedirect(HeaderValue),
+    /// An API caller without a session: `401` with `{"error":"Unauthorized"}`.
+    Unauthorized,
+    /// The route has no `Auth` data (`with_auth` was not applied to it): a programming error,
+    /// `500`.
+    NotConfigured,
+}
+
+impl fmt::Display for SessionRejection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::SignInRedirect(_) => "no session: sign in first",
+            Self::Unauthorized => "no session",
+            Self::NotConfigured => "auth is not configured on this route",
+        })
+    }
+}
+
+impl std::error::Error for SessionRejection {}
+
+impl ResponseError for SessionRejection {
+    fn status(&self) -> StatusCode {
+        match self {
+            Self::SignInRedirect(_) => StatusCode::SEE_OTHER,
+            Self::Unauthorized => StatusCode::UNAUTHORIZED,
+            Self::NotConfigured => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn as_response(&self) -> Response {
+        match self {
+            Self::SignInRedirect(location) => Response::builder()
+                .status(StatusCode::SEE_OTHER)
+                .header(header::LOCATION, location.clone())
+                .finish(),
+            Self::Unauthorized => Response::builder()
+                .status(StatusCode::UNAUTHORIZED)
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(r#"{"error":"Unauthorized"}"#),
+            Self::NotConfigured => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "auth is not configured on this route",
+            )
+                .into_response(),
+        }
+    }
+}
+
+/// The path and query the client asked for (before any `Route::nest` stripped a prefix).
+fn path_and_query(request: &Request) -> String {
+    let uri = full_uri(request);
+    uri.path_and_query()
+        .map_or_else(|| uri.path().to_owned(), |pq| pq.as_str().to_owned())
+}
+
+/// The answer to a request that needs a session and has none.
+fn unauthenticated(auth: &Auth, headers: &HeaderMap, path_and_query: &str) -> SessionRejection {
+    let wants_html = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html"));
+    if wants_html {
+        let back = match auth.origin(headers) {
+            Some(origin) => format!("{origin}{path_and_query}"),
+            None => path_and_query.to_owned(),
+        };
+        if let Some(location) = auth
+            .sign_in_url(headers, &back)
+            .and_then(|url| HeaderValue::from_str(&url).ok())
+        {
+            return SessionRejection::SignInRedirect(location);
+        }
+    }
+    SessionRejection::Unauthorized
+}
+
+/// Middleware that lets only signed-in users through (browsers are redirected to sign in, API
+/// callers get `401`), and hands the session on to the [`AuthSession`] extractor.
+#[derive(Debug, Clone)]
+pub struct RequireSession {
+    auth: Auth,
+}
+
+impl RequireSession {
+    /// Protects routes with `auth`'s sessions.
+    pub fn new(auth: Auth) -> Self {
+        Self { auth }
+    }
+}
+
+impl<E: Endpoint> Middleware<E> for RequireSession {
+    type Output = RequireSessionEndpoint<E>;
+
+    fn transform(&self, inner: E) -> Self::Output {
+        RequireSessionEndpoint {
+            auth: self.auth.clone(),
+            inner,
+        }
+    }
+}
+
+/// The endpoint of [`RequireSession`].
+#[derive(Debug)]
+pub struct RequireSessionEndpoint<E> {
+    auth: Auth,
+    inner: E,
+}
+
+impl<E: Endpoint> Endpoint for RequireSessionEndpoint<E> {
+    type Output = Response;
+
+    async fn call(&self, mut request: Request) -> poem::Result<Response> {
+        match self.auth.session(request.headers()).await {
+            Some(session) => {
+                request.set_data(AuthSession(session));
+                request.set_data(self.auth.clone());
+                self.inner
+                    .call(request)
+                    .await
+                    .map(IntoResponse::into_response)
+            }
+            None => {
+                let path = path_and_query(&request);
+                Ok(unauthenticated(&self.auth, request.headers(), &path).as_response())
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::base_path_tails;
+
+    #[test]
+    fn base_path_tails_drop_leading_segments() {
+        assert_eq!(base_path_tails("/auth"), ["/auth"]);
+        assert_eq!(base_path_tails("/api/auth"), ["/api/auth", "/auth"]);
+        assert_eq!(
+            base_path_tails("/v1/api/auth"),
+            ["/v1/api/auth", "/api/auth", "/auth"]
+        );
+    }
+}

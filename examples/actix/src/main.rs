@@ -1,0 +1,105 @@
+//! The demo app on actix-web.
+//!
+//! ```text
+//! cargo run -p example-actix         # http://127.0.0.1:3000, PORT to change it
+//! ```
+//!
+//! Sign in at <http://127.0.0.1:3000/auth/signin> as `alice` / `wonderland`.
+
+use actix_web::{App, HttpResponse, HttpServer, web};
+use auth_actix::{AuthSession, RequireSession};
+use auth_core::Auth;
+
+fn html(page: String) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(page)
+}
+
+async fn home(session: Option<AuthSession>) -> HttpResponse {
+    html(example_demo::home_page(session.as_ref().map(|s| &s.0)))
+}
+
+async fn protected(AuthSession(session): AuthSession) -> HttpResponse {
+    html(example_demo::protected_page(&session))
+}
+
+/// The app: home, a protected page, and the Auth.js routes under `/auth`.
+fn app(auth: Auth) -> impl FnOnce(&mut web::ServiceConfig) {
+    move |config| {
+        config
+            .configure(auth_actix::configure(auth.clone()))
+            .service(
+                web::resource("/protected")
+                    .wrap(RequireSession::new(auth))
+                    .route(web::get().to(protected)),
+            )
+            .route("/", web::get().to(home));
+    }
+}
+
+fn main() {
+    example_demo::init_tracing();
+    let address = std::net::SocketAddr::from(([127, 0, 0, 1], example_demo::port()));
+    let served = actix_web::rt::System::new().block_on(async move {
+        let auth = match example_demo::auth().await {
+            Ok(auth) => auth,
+            Err(error) => {
+                tracing::error!(%error, "cannot start");
+                std::process::exit(2);
+            }
+        };
+        let server = HttpServer::new(move || App::new().configure(app(auth.clone())))
+            .bind(address)
+            .inspect_err(|error| tracing::error!(%error, %address, "cannot listen"))?;
+        tracing::info!("example-actix listening on http://{address}");
+        server.run().await
+    });
+    if let Err(error) = served {
+        tracing::error!(%error, "server error");
+        std::process::exit(1);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use actix_web::{App, http::StatusCode, test};
+
+    use super::app;
+
+    #[test]
+    fn serves_the_demo() {
+        actix_web::rt::System::new().block_on(serve_the_demo());
+    }
+
+    async fn serve_the_demo() {
+        let auth = example_demo::config_from(|_| None).build().expect("config");
+        let service = test::init_service(App::new().configure(app(auth))).await;
+        let get = |uri: &str, accept: &str| {
+            test::TestRequest::get()
+                .uri(uri)
+                .insert_header(("host", "127.0.0.1:3000"))
+                .insert_header(("accept", accept))
+                .to_request()
+        };
+
+        let response = test::call_service(&service, get("/", "text/html")).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let body = test::read_body(response).await;
+        assert!(String::from_utf8_lossy(&body).contains("You are not signed in"));
+
+        let response = test::call_service(&service, get("/protected", "text/html")).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        assert_eq!(
+            response.headers().get("location").map(|l| l.as_bytes()),
+            Some(&b"http://127.0.0.1:3000/auth/signin?callbackUrl=http%3A%2F%2F127.0.0.1%3A3000%2Fprotected"[..])
+        );
+        let response = test::call_service(&service, get("/protected", "*/*")).await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+
+        let response = test::call_service(&service, get("/auth/providers", "*/*")).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let body = test::read_body(response).await;
+        assert!(String::from_utf8_lossy(&body).contains(r#""id":"credentials""#));
+    }
+}

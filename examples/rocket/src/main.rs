@@ -1,0 +1,98 @@
+//! The demo app on Rocket.
+//!
+//! ```text
+//! cargo run -p example-rocket        # http://127.0.0.1:3000, PORT to change it
+//! ```
+//!
+//! Sign in at <http://127.0.0.1:3000/auth/signin> as `alice` / `wonderland`.
+
+use auth_core::Auth;
+use auth_rocket::{AuthRocketExt, AuthSession};
+use rocket::{Build, Rocket, figment::Figment, response::content::RawHtml};
+
+#[rocket::get("/")]
+fn home(session: Option<AuthSession>) -> RawHtml<String> {
+    RawHtml(example_demo::home_page(session.as_ref().map(|s| &s.0)))
+}
+
+/// Taking `AuthSession` protects the route: browsers are sent to sign in, API callers get 401.
+#[rocket::get("/protected")]
+fn protected(session: AuthSession) -> RawHtml<String> {
+    RawHtml(example_demo::protected_page(&session.0))
+}
+
+/// The app: home, a protected page, and the Auth.js routes under `/auth`.
+fn app(figment: Figment, auth: Auth) -> Rocket<Build> {
+    rocket::custom(figment)
+        .mount("/", rocket::routes![home, protected])
+        .with_auth(auth)
+}
+
+#[rocket::main]
+async fn main() {
+    example_demo::init_tracing();
+    let auth = match example_demo::auth().await {
+        Ok(auth) => auth,
+        Err(error) => {
+            tracing::error!(%error, "cannot start");
+            std::process::exit(2);
+        }
+    };
+    // Rocket.toml / ROCKET_* as usual, but the address and port of every example.
+    let figment = rocket::Config::figment()
+        .merge(("address", "127.0.0.1"))
+        .merge(("port", example_demo::port()));
+    tracing::info!(
+        "example-rocket listening on http://127.0.0.1:{}",
+        example_demo::port()
+    );
+    if let Err(error) = app(figment, auth).launch().await {
+        tracing::error!(%error, "server error");
+        std::process::exit(1);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rocket::{
+        http::{Header, Status},
+        local::asynchronous::Client,
+    };
+
+    use super::app;
+
+    #[rocket::async_test]
+    async fn serves_the_demo() {
+        let auth = example_demo::config_from(|_| None).build().expect("config");
+        let figment = rocket::Config::figment().merge(("log_level", "off"));
+        let client = Client::untracked(app(figment, auth)).await.expect("rocket");
+        let get = |uri: &'static str, accept: &'static str| {
+            client
+                .get(uri)
+                .header(Header::new("host", "127.0.0.1:3000"))
+                .header(Header::new("accept", accept))
+                .dispatch()
+        };
+
+        let response = get("/", "text/html").await;
+        assert_eq!(response.status(), Status::Ok);
+        let body = response.into_string().await.unwrap_or_default();
+        assert!(body.contains("You are not signed in"), "{body}");
+
+        let response = get("/protected", "text/html").await;
+        assert_eq!(response.status(), Status::SeeOther);
+        assert_eq!(
+            response.headers().get_one("location"),
+            Some(
+                "http://127.0.0.1:3000/auth/signin?callbackUrl=http%3A%2F%2F127.0.0.1%3A3000%2Fprotected"
+            )
+        );
+        let response = get("/protected", "*/*").await;
+        assert_eq!(response.status(), Status::Unauthorized);
+
+        let response = get("/auth/providers", "*/*").await;
+        assert_eq!(response.status(), Status::Ok);
+        let body = response.into_string().await.unwrap_or_default();
+        assert!(body.contains(r#""id":"credentials""#), "{body}");
+    }
+}

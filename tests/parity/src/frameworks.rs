@@ -1,0 +1,373 @@
+//! The app on each framework, and the [`Framework`] driver that serves it in-process.
+//!
+//! Every app: `/` takes `Option<AuthSession>` (the home page), `/protected` is behind
+//! `RequireSession` (Rocket: the `AuthSession` guard) and `/me` behind the `AuthSession`
+//! extractor alone (both the protected page), and the Auth.js routes live under `/auth`.
+
+use auth_core::{Auth, Session};
+use bytes::Bytes;
+use http::{HeaderMap, HeaderValue, Request, Response, StatusCode, header};
+use http_body_util::{BodyExt, Full};
+
+use crate::Framework;
+
+const HTML: &str = "text/html; charset=utf-8";
+
+fn html(page: String) -> Response<Vec<u8>> {
+    let mut response = Response::new(page.into_bytes());
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(HTML));
+    response
+}
+
+fn home(session: Option<&Session>) -> String {
+    example_demo::home_page(session)
+}
+
+fn protected(session: &Session) -> String {
+    example_demo::protected_page(session)
+}
+
+/// The reference: the Auth.js routes answered by [`Auth::handle`] itself, and the app's routes
+/// by the rule every adapter must follow, stated here once: with a session the page; without,
+/// a browser (`Accept` containing `text/html`) gets `303` to [`Auth::sign_in_url`] with the
+/// origin and the path and query it asked for, anything else `401` `{"error":"Unauthorized"}`.
+#[derive(Debug, Clone)]
+pub struct Core(Auth);
+
+impl Core {
+    /// The reference for `auth`.
+    pub fn new(auth: Auth) -> Self {
+        Self(auth)
+    }
+
+    fn unauthenticated(&self, headers: &HeaderMap, path_and_query: &str) -> Response<Vec<u8>> {
+        let auth = &self.0;
+        let browser = headers
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|a| a.contains("text/html"));
+        let mut response = Response::new(Vec::new());
+        let location = auth
+            .origin(headers)
+            .and_then(|origin| auth.sign_in_url(headers, &format!("{origin}{path_and_query}")));
+        match location {
+            Some(location) if browser => {
+                *response.status_mut() = StatusCode::SEE_OTHER;
+                response.headers_mut().insert(
+                    header::LOCATION,
+                    HeaderValue::from_str(&location).unwrap_or_else(|e| panic!("{location}: {e}")),
+                );
+            }
+            _ => {
+                *response.status_mut() = StatusCode::UNAUTHORIZED;
+                response.headers_mut().insert(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/json"),
+                );
+                *response.body_mut() = br#"{"error":"Unauthorized"}"#.to_vec();
+            }
+        }
+        response
+    }
+}
+
+impl Framework for Core {
+    fn name(&self) -> &'static str {
+        "core"
+    }
+
+    async fn send(&self, request: Request<Vec<u8>>) -> Response<Vec<u8>> {
+        let auth = &self.0;
+        let path = request.uri().path().to_owned();
+        let under_base = path
+            .strip_prefix(auth.base_path())
+            .is_some_and(|rest| rest.starts_with('/'));
+        if under_base {
+            let request = request.map(|body| Full::new(Bytes::from(body)));
+            return auth.handle(request).await.map(Vec::from);
+        }
+        let session = auth.session(request.headers()).await;
+        match (path.as_str(), session) {
+            ("/", session) => html(home(session.as_ref())),
+            ("/protected" | "/me", Some(session)) => html(protected(&session)),
+            ("/protected" | "/me", None) => {
+                let path_and_query = request
+                    .uri()
+                    .path_and_query()
+                    .map_or(path.clone(), |pq| pq.as_str().to_owned());
+                self.unauthenticated(request.headers(), &path_and_query)
+            }
+            _ => {
+                let mut response = Response::new(Vec::new());
+                *response.status_mut() = StatusCode::NOT_FOUND;
+                response
+            }
+        }
+    }
+}
+
+/// axum, driven with `tower::ServiceExt::oneshot`.
+#[derive(Debug, Clone)]
+pub struct Axum(axum::Router);
+
+impl Axum {
+    /// The app on axum.
+    pub fn new(auth: Auth) -> Self {
+        use auth_axum::{AuthRouterExt, AuthSession, RequireSession};
+        use axum::{response::Html, routing::get};
+        let router = axum::Router::new()
+            .route(
+                "/protected",
+                get(|AuthSession(session): AuthSession| async move { Html(protected(&session)) }),
+            )
+            .route_layer(RequireSession::new(auth.clone()))
+            .route(
+                "/me",
+                get(|AuthSession(session): AuthSession| async move { Html(protected(&session)) }),
+            )
+            .route(
+                "/",
+                get(|session: Option<AuthSession>| async move {
+                    Html(home(session.as_ref().map(|s| &s.0)))
+                }),
+            )
+            .with_auth(auth);
+        Self(router)
+    }
+}
+
+impl Framework for Axum {
+    fn name(&self) -> &'static str {
+        "axum"
+    }
+
+    async fn send(&self, request: Request<Vec<u8>>) -> Response<Vec<u8>> {
+        use tower::ServiceExt;
+        let response = self
+            .0
+            .clone()
+            .oneshot(request.map(axum::body::Body::from))
+            .await
+            .unwrap_or_else(|never| match never {});
+        let (parts, body) = response.into_parts();
+        let bytes = body
+            .collect()
+            .await
+            .unwrap_or_else(|e| panic!("axum body: {e}"))
+            .to_bytes();
+        Response::from_parts(parts, bytes.to_vec())
+    }
+}
+
+/// actix-web, driven with `actix_web::test::call_service` (inside an actix `System`).
+pub struct Actix<S>(S);
+
+/// The app on actix-web, as an initialised service.
+pub async fn actix(
+    auth: Auth,
+) -> Actix<
+    impl actix_web::dev::Service<
+        actix_http::Request,
+        Response = actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>,
+        Error = actix_web::Error,
+    >,
+> {
+    use actix_web::{App, HttpResponse, web};
+    use auth_actix::{AuthSession, RequireSession};
+
+    fn page(body: String) -> HttpResponse {
+        HttpResponse::Ok().content_type(HTML).body(body)
+    }
+    async fn home_handler(session: Option<AuthSession>) -> HttpResponse {
+        page(home(session.as_ref().map(|s| &s.0)))
+    }
+    async fn protected_handler(AuthSession(session): AuthSession) -> HttpResponse {
+        page(protected(&session))
+    }
+
+    let app = App::new()
+        .configure(auth_actix::configure(auth.clone()))
+        .service(
+            web::resource("/protected")
+                .wrap(RequireSession::new(auth))
+                .route(web::get().to(protected_handler)),
+        )
+        .route("/me", web::get().to(protected_handler))
+        .route("/", web::get().to(home_handler));
+    Actix(actix_web::test::init_service(app).await)
+}
+
+impl<S, B> Framework for Actix<S>
+where
+    S: actix_web::dev::Service<
+            actix_http::Request,
+            Response = actix_web::dev::ServiceResponse<B>,
+            Error = actix_web::Error,
+        >,
+    B: actix_web::body::MessageBody,
+{
+    fn name(&self) -> &'static str {
+        "actix-web"
+    }
+
+    async fn send(&self, request: Request<Vec<u8>>) -> Response<Vec<u8>> {
+        let (parts, body) = request.into_parts();
+        let method = actix_web::http::Method::from_bytes(parts.method.as_str().as_bytes())
+            .unwrap_or_else(|e| panic!("method: {e}"));
+        let mut test = actix_web::test::TestRequest::default()
+            .method(method)
+            .uri(&parts.uri.to_string());
+        for (name, value) in &parts.headers {
+            test = test.append_header((name.as_str(), value.as_bytes()));
+        }
+        let request = test.set_payload(body).to_request();
+        let response = actix_web::test::call_service(&self.0, request).await;
+        let mut converted = Response::new(Vec::new());
+        *converted.status_mut() = StatusCode::from_u16(response.status().as_u16())
+            .unwrap_or_else(|e| panic!("status: {e}"));
+        for (name, value) in response.headers() {
+            converted.headers_mut().append(
+                header::HeaderName::from_bytes(name.as_str().as_bytes())
+                    .unwrap_or_else(|e| panic!("header name: {e}")),
+                HeaderValue::from_bytes(value.as_bytes())
+                    .unwrap_or_else(|e| panic!("header value: {e}")),
+            );
+        }
+        *converted.body_mut() = actix_web::test::read_body(response).await.to_vec();
+        converted
+    }
+}
+
+/// Rocket, driven with `rocket::local::asynchronous::Client` (cookies are the scenario's).
+pub struct Rocket(rocket::local::asynchronous::Client);
+
+mod rocket_app {
+    use auth_rocket::AuthSession;
+    use rocket::response::content::RawHtml;
+
+    #[rocket::get("/")]
+    pub(super) fn home(session: Option<AuthSession>) -> RawHtml<String> {
+        RawHtml(super::home(session.as_ref().map(|s| &s.0)))
+    }
+
+    #[rocket::get("/protected")]
+    pub(super) fn protected(session: AuthSession) -> RawHtml<String> {
+        RawHtml(super::protected(&session.0))
+    }
+
+    #[rocket::get("/me")]
+    pub(super) fn me(session: AuthSession) -> RawHtml<String> {
+        RawHtml(super::protected(&session.0))
+    }
+}
+
+impl Rocket {
+    /// The app on Rocket, with its logging off.
+    pub async fn new(auth: Auth) -> Self {
+        use auth_rocket::AuthRocketExt;
+        let figment = rocket::figment::Figment::from(rocket::Config::debug_default())
+            .merge(("log_level", rocket::config::LogLevel::Off));
+        let rocket = rocket::custom(figment)
+            .mount(
+                "/",
+                rocket::routes![rocket_app::home, rocket_app::protected, rocket_app::me],
+            )
+            .with_auth(auth);
+        let client = rocket::local::asynchronous::Client::untracked(rocket)
+            .await
+            .unwrap_or_else(|e| panic!("the Rocket app launches: {e}"));
+        Self(client)
+    }
+}
+
+impl Framework for Rocket {
+    fn name(&self) -> &'static str {
+        "rocket"
+    }
+
+    async fn send(&self, request: Request<Vec<u8>>) -> Response<Vec<u8>> {
+        let (parts, body) = request.into_parts();
+        let method: rocket::http::Method = parts
+            .method
+            .as_str()
+            .parse()
+            .unwrap_or_else(|()| panic!("method {}", parts.method));
+        let mut local = self.0.req(method, parts.uri.to_string());
+        for (name, value) in &parts.headers {
+            let value = value
+                .to_str()
+                .unwrap_or_else(|e| panic!("{name}: {e}"))
+                .to_owned();
+            local.add_header(rocket::http::Header::new(name.as_str().to_owned(), value));
+        }
+        let response = local.body(body).dispatch().await;
+        let mut converted = Response::new(Vec::new());
+        *converted.status_mut() =
+            StatusCode::from_u16(response.status().code).unwrap_or_else(|e| panic!("status: {e}"));
+        for h in response.headers().iter() {
+            converted.headers_mut().append(
+                header::HeaderName::from_bytes(h.name().as_str().as_bytes())
+                    .unwrap_or_else(|e| panic!("header name: {e}")),
+                HeaderValue::from_str(h.value()).unwrap_or_else(|e| panic!("header value: {e}")),
+            );
+        }
+        *converted.body_mut() = response.into_bytes().await.unwrap_or_default();
+        converted
+    }
+}
+
+/// poem, driven with `Endpoint::get_response`.
+pub struct Poem<E>(E);
+
+/// The app on poem.
+pub fn poem(auth: Auth) -> Poem<impl poem::Endpoint> {
+    use auth_poem::{AuthRouteExt, AuthSession, RequireSession};
+    use poem::{EndpointExt, Route, get, handler, web::Html};
+
+    #[handler]
+    fn home_handler(session: Option<AuthSession>) -> Html<String> {
+        Html(home(session.as_ref().map(|s| &s.0)))
+    }
+    #[handler]
+    fn protected_handler(AuthSession(session): AuthSession) -> Html<String> {
+        Html(protected(&session))
+    }
+
+    let app = Route::new()
+        .at(
+            "/protected",
+            get(protected_handler).with(RequireSession::new(auth.clone())),
+        )
+        .at("/me", get(protected_handler))
+        .at("/", get(home_handler))
+        .with_auth(auth);
+    Poem(app)
+}
+
+impl<E: poem::Endpoint> Framework for Poem<E> {
+    fn name(&self) -> &'static str {
+        "poem"
+    }
+
+    async fn send(&self, request: Request<Vec<u8>>) -> Response<Vec<u8>> {
+        let (parts, body) = request.into_parts();
+        let mut builder = poem::Request::builder().method(parts.method).uri(parts.uri);
+        for (name, value) in &parts.headers {
+            builder = builder.header(name, value);
+        }
+        let response = self.0.get_response(builder.body(body)).await;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response
+            .into_body()
+            .into_vec()
+            .await
+            .unwrap_or_else(|e| panic!("poem body: {e}"));
+        let mut converted = Response::new(body);
+        *converted.status_mut() = status;
+        *converted.headers_mut() = headers;
+        converted
+    }
+}
