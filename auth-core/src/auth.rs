@@ -120,6 +120,16 @@ impl fmt::Debug for Auth {
     }
 }
 
+/// What a protected route answers a request without a session ([`Auth::session_required`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SessionRequired {
+    /// Redirect the browser to this sign-in URL (it carries `callbackUrl`).
+    SignIn(String),
+    /// Answer `401 Unauthorized`.
+    Unauthorized,
+}
+
 /// The outcome of a server-side action ([`Auth::sign_in`], [`Auth::sign_out`],
 /// [`Auth::update_session`]): where to send the user, the cookies to set, and the JSON body.
 #[derive(Debug, Clone)]
@@ -330,12 +340,7 @@ impl Auth {
 
     async fn database_session(&self, headers: &HeaderMap) -> Option<Session> {
         let inner = &*self.inner;
-        let secure = self.is_secure(headers)?;
-        let name = &inner
-            .cookie_table(secure)
-            .get(CookieKind::SessionToken)
-            .name;
-        let raw = crate::jwt::read_token(headers, name)?;
+        let (_, raw) = self.session_token(headers)?;
         let now = inner.clock.now_millis();
         match session::resolve_database(inner, &raw, now, false, None, None).await {
             Ok(session::Lookup::Found(session)) => Some(*session),
@@ -356,12 +361,10 @@ impl Auth {
 
     async fn resolve_session(&self, headers: &HeaderMap) -> Option<session::ResolvedSession> {
         let inner = &*self.inner;
-        let secure = self.is_secure(headers)?;
-        let name = &inner
-            .cookie_table(secure)
-            .get(CookieKind::SessionToken)
-            .name;
-        let raw = crate::jwt::read_token(headers, name)?;
+        if inner.strategy == SessionStrategy::Database {
+            return None;
+        }
+        let (secure, raw) = self.session_token(headers)?;
         let now = inner.clock.now_millis();
         match session::resolve(inner, secure, &raw, now, None, None).await {
             Ok(resolved) => resolved,
@@ -372,6 +375,18 @@ impl Auth {
         }
     }
 
+    /// Whether the request is on secure cookies, and its session token (cookie chunks, else a
+    /// bearer token).
+    fn session_token(&self, headers: &HeaderMap) -> Option<(bool, String)> {
+        let secure = self.is_secure(headers)?;
+        let name = &self
+            .inner
+            .cookie_table(secure)
+            .get(CookieKind::SessionToken)
+            .name;
+        Some((secure, crate::jwt::read_token(headers, name)?))
+    }
+
     fn is_secure(&self, headers: &HeaderMap) -> Option<bool> {
         let inner = &*self.inner;
         if let Some(secure) = inner.use_secure_cookies {
@@ -379,6 +394,26 @@ impl Auth {
         }
         let origin = inner.origin.resolve(&Uri::from_static("/"), headers)?;
         Some(origin.https)
+    }
+
+    /// What a route that requires a session answers a request without one: a browser (it
+    /// accepts `text/html`) goes to the sign-in page and comes back to `path_and_query` on this
+    /// origin afterwards; anything else gets `401`. Every framework crate applies this rule.
+    pub fn session_required(&self, headers: &HeaderMap, path_and_query: &str) -> SessionRequired {
+        let wants_html = headers
+            .get(http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|accept| accept.contains("text/html"));
+        if wants_html {
+            let back = match self.origin(headers) {
+                Some(origin) => format!("{origin}{path_and_query}"),
+                None => path_and_query.to_owned(),
+            };
+            if let Some(url) = self.sign_in_url(headers, &back) {
+                return SessionRequired::SignIn(url);
+            }
+        }
+        SessionRequired::Unauthorized
     }
 
     /// The URL of the sign-in page for a request, with `callback_url` to come back to.

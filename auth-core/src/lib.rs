@@ -64,7 +64,7 @@ mod response;
 pub mod secret;
 mod session;
 
-pub use auth::{Auth, ServerAction};
+pub use auth::{Auth, ServerAction, SessionRequired};
 pub use config::{
     AuthConfig, ConfigError, DEFAULT_MAX_AGE, DEFAULT_MAX_BODY_BYTES, DEFAULT_UPDATE_AGE,
     JwtOptions, Pages, SessionOptions, SessionStrategy,

@@ -61,7 +61,7 @@
 
 use std::{fmt, io};
 
-use auth_core::{Auth, Session};
+use auth_core::{Auth, Session, SessionRequired};
 use bytes::Bytes;
 use http_body_util::combinators::BoxBody;
 use poem::{
@@ -246,25 +246,15 @@ fn path_and_query(request: &Request) -> String {
         .map_or_else(|| uri.path().to_owned(), |pq| pq.as_str().to_owned())
 }
 
-/// The answer to a request that needs a session and has none.
+/// The answer to a request that needs a session and has none (the rule lives in the core).
 fn unauthenticated(auth: &Auth, headers: &HeaderMap, path_and_query: &str) -> SessionRejection {
-    let wants_html = headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|accept| accept.contains("text/html"));
-    if wants_html {
-        let back = match auth.origin(headers) {
-            Some(origin) => format!("{origin}{path_and_query}"),
-            None => path_and_query.to_owned(),
-        };
-        if let Some(location) = auth
-            .sign_in_url(headers, &back)
-            .and_then(|url| HeaderValue::from_str(&url).ok())
-        {
-            return SessionRejection::SignInRedirect(location);
-        }
+    match auth.session_required(headers, path_and_query) {
+        SessionRequired::SignIn(url) => HeaderValue::from_str(&url).map_or(
+            SessionRejection::Unauthorized,
+            SessionRejection::SignInRedirect,
+        ),
+        _ => SessionRejection::Unauthorized,
     }
-    SessionRejection::Unauthorized
 }
 
 /// Middleware that lets only signed-in users through (browsers are redirected to sign in, API
