@@ -1,6 +1,7 @@
 //! [`Auth`]: the built configuration, and its one entry point [`Auth::handle`].
 
 use std::{
+    collections::HashMap,
     convert::Infallible,
     fmt,
     future::Future,
@@ -62,6 +63,8 @@ pub(crate) struct Inner {
     pub(crate) metadata: MetadataCache,
     pub(crate) adapter: Option<Arc<dyn Adapter>>,
     pub(crate) strategy: SessionStrategy,
+    /// When each address last requested magic links (for the email rate limit).
+    pub(crate) link_requests: std::sync::Mutex<HashMap<String, Vec<i64>>>,
     pub(crate) session: SessionOptions,
     pub(crate) jwt_max_age: i64,
     pub(crate) jwt_codec: Option<Arc<dyn JwtCodec>>,
@@ -221,6 +224,7 @@ impl Auth {
             http: config.http.unwrap_or_else(oauth::default_client),
             metadata: MetadataCache::default(),
             strategy,
+            link_requests: std::sync::Mutex::new(HashMap::new()),
             adapter: config.adapter,
             session: config.session,
             jwt_max_age: config.jwt.max_age.unwrap_or(config.session.max_age),
@@ -455,7 +459,7 @@ impl Auth {
             .collect();
         let action = match self.inner.provider(provider) {
             Some(Provider::Credentials(_)) => Action::Callback,
-            Some(Provider::OAuth(_)) => Action::SignIn,
+            Some(Provider::OAuth(_) | Provider::Email(_)) => Action::SignIn,
             None => {
                 return Err(Error::new(
                     ErrorKind::Configuration,

@@ -54,6 +54,7 @@ pub mod cookies;
 mod csrf;
 mod error;
 pub mod jwt;
+pub mod mail;
 mod model;
 pub mod oauth;
 pub mod pages;

@@ -2,12 +2,14 @@
 //!
 //! - `ci`: format check, clippy with `-D warnings`, docs with `-D warnings`, every test (all
 //!   with `--all-features`). The tests get real parts, installed when missing: a throw-away
-//!   PostgreSQL ([`postgres`]), the `oidc-provider` OpenID provider ([`oidc`]) and curl.
+//!   PostgreSQL ([`postgres`]), the `oidc-provider` OpenID provider ([`oidc`]), an `aiosmtpd`
+//!   SMTP sink writing to a Maildir ([`smtp`]) and curl.
 //! - `secret`: print a fresh random `AUTH_SECRET` (like `npx auth secret`).
 //! - `bench`: the criterion benchmarks of auth-core.
 
 mod oidc;
 mod postgres;
+mod smtp;
 mod system;
 
 use std::{
@@ -118,11 +120,17 @@ fn ci() -> Result<(), String> {
         &[format!("http://127.0.0.1:{app_port}/auth/callback/oidc")],
     )?;
     eprintln!("\n==> oidc: provider at {}", provider.issuer());
+    // An SMTP server that stores what the email tests send in a Maildir they can read.
+    let smtp = smtp::start()?;
+    eprintln!("\n==> smtp: sink at {}", smtp.url());
+    let smtp_maildir = smtp.maildir().to_string_lossy().into_owned();
     let app_port = app_port.to_string();
     let test_env = [
         ("AUTH_TEST_POSTGRES_URL", postgres_url.as_str()),
         ("AUTH_TEST_OIDC_ISSUER", provider.issuer()),
         ("AUTH_TEST_OIDC_APP_PORT", app_port.as_str()),
+        ("AUTH_TEST_SMTP_URL", smtp.url()),
+        ("AUTH_TEST_SMTP_MAILDIR", smtp_maildir.as_str()),
     ];
     let nextest = Command::new(&cargo)
         .args(["nextest", "--version"])
@@ -164,6 +172,7 @@ fn ci() -> Result<(), String> {
         &["test", "--workspace", "--all-features", "--locked", "--doc"],
         &test_env,
     )?;
+    drop(smtp);
     drop(provider);
     drop(own_postgres);
     eprintln!("\nxtask ci: all steps passed");

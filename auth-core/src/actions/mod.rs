@@ -3,8 +3,10 @@
 pub(crate) mod authorization;
 mod callback;
 mod csrf;
+mod login;
 mod pages;
 mod providers;
+mod send_token;
 mod session;
 mod signin;
 mod signout;

@@ -2,7 +2,7 @@
 
 use http::StatusCode;
 
-use super::authorization;
+use super::{authorization, send_token};
 use crate::{
     context::RequestContext,
     cookies::encode_component,
@@ -56,6 +56,11 @@ pub(super) fn page(ctx: &RequestContext<'_>) -> Result<AuthResponse, Error> {
                 callback_url: callback,
                 fields: p.form_fields(),
             },
+            Provider::Email(_) => SignInProvider::Email {
+                id: provider.id(),
+                name: provider.name(),
+                signin_url: signin,
+            },
             Provider::OAuth(p) => SignInProvider::OAuth {
                 id: provider.id(),
                 name: provider.name(),
@@ -87,5 +92,6 @@ pub(super) async fn start(ctx: &RequestContext<'_>) -> Result<AuthResponse, Erro
             Ok(AuthResponse::redirect(ctx.action_url("signin")))
         }
         Some(Provider::OAuth(p)) => authorization::redirect(ctx, p).await,
+        Some(Provider::Email(p)) => send_token::send_link(ctx, p).await,
     }
 }

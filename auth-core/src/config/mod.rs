@@ -466,6 +466,14 @@ impl AuthConfig {
                 Provider::Credentials(p) if p.authorizer().is_none() => {
                     return Err(ConfigError::MissingAuthorize(id.to_owned()));
                 }
+                Provider::Email(p) => {
+                    if self.adapter.is_none() {
+                        return Err(ConfigError::MissingAdapter);
+                    }
+                    if p.max_age <= 0 {
+                        return Err(ConfigError::InvalidDuration("email max_age"));
+                    }
+                }
                 Provider::OAuth(p) => {
                     validate_oauth(p)?;
                     let proxy = p

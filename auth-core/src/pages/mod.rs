@@ -6,11 +6,13 @@
 //! against a small safe character set and dropped when it does not pass. The pages contain no
 //! JavaScript.
 
+mod confirm_email;
 mod error;
 mod signin;
 mod signout;
 mod verify_request;
 
+pub use confirm_email::render_confirm_email;
 pub use error::render_error;
 pub use signin::{
     CredentialField, SignInPage, SignInProvider, render_signin, signin_error_message,

@@ -4,6 +4,7 @@
 //! the same [`Provider`] enum.
 
 mod credentials;
+mod email;
 mod oauth;
 pub mod presets;
 
@@ -12,6 +13,7 @@ use serde::{Deserialize, Serialize};
 pub use credentials::{
     Authorize, AuthorizeFuture, CredentialInput, Credentials, CredentialsProvider,
 };
+pub use email::{EmailProvider, NormalizeFn, RateLimit, default_normalize};
 pub use oauth::{
     Checks, ClientAuth, OAuthProvider, ProfileFn, ProviderStyle, TokenSet, UserinfoFn,
     default_profile,
@@ -54,6 +56,8 @@ pub enum Provider {
     Credentials(CredentialsProvider),
     /// An OAuth 2 or OpenID Connect provider.
     OAuth(Box<OAuthProvider>),
+    /// An email (magic link) provider.
+    Email(Box<EmailProvider>),
 }
 
 impl Provider {
@@ -62,6 +66,7 @@ impl Provider {
         match self {
             Self::Credentials(p) => p.provider_id(),
             Self::OAuth(p) => &p.id,
+            Self::Email(p) => &p.id,
         }
     }
 
@@ -70,6 +75,7 @@ impl Provider {
         match self {
             Self::Credentials(p) => p.display_name(),
             Self::OAuth(p) => &p.name,
+            Self::Email(p) => &p.name,
         }
     }
 
@@ -78,6 +84,7 @@ impl Provider {
         match self {
             Self::Credentials(_) => ProviderKind::Credentials,
             Self::OAuth(p) => p.kind,
+            Self::Email(_) => ProviderKind::Email,
         }
     }
 
@@ -85,7 +92,7 @@ impl Provider {
     /// nothing from the environment.
     pub(crate) fn apply_env(&mut self, env: &dyn Fn(&str) -> Option<String>) {
         match self {
-            Self::Credentials(_) => {}
+            Self::Credentials(_) | Self::Email(_) => {}
             Self::OAuth(p) => p.apply_env(env),
         }
     }
@@ -94,6 +101,12 @@ impl Provider {
 impl From<OAuthProvider> for Provider {
     fn from(provider: OAuthProvider) -> Self {
         Self::OAuth(Box::new(provider))
+    }
+}
+
+impl From<EmailProvider> for Provider {
+    fn from(provider: EmailProvider) -> Self {
+        Self::Email(Box::new(provider))
     }
 }
 

@@ -7,7 +7,11 @@ use auth_core::{
     Auth, AuthConfig, Result, Session, SessionOptions, SessionStrategy, Token, User,
     adapter::{PostgresAdapter, SqliteAdapter},
     callbacks::{Callbacks, JwtParams, JwtTrigger},
-    providers::{Checks, CredentialInput, CredentialsProvider, OAuthProvider, env_prefix, presets},
+    mail::{OutboxMailer, SmtpMailer},
+    providers::{
+        Checks, CredentialInput, CredentialsProvider, EmailProvider, OAuthProvider, env_prefix,
+        presets,
+    },
     secret::constant_time_eq,
 };
 
@@ -108,6 +112,11 @@ pub fn config_from(get: impl Fn(&str) -> Option<String>) -> AuthConfig {
     if set("AUTH_OIDC_ISSUER") && set("AUTH_OIDC_ID") && set("AUTH_OIDC_SECRET") {
         config = config.provider(oidc());
     }
+    match email(&get) {
+        Some(Ok(provider)) => config = config.provider(provider),
+        Some(Err(error)) => tracing::error!(%error, "the email provider is off"),
+        None => {}
+    }
     // Every preset whose `AUTH_<ID>_ID` and `AUTH_<ID>_SECRET` are set (plus `_ISSUER` for
     // the hosted ones that have no default issuer).
     for preset in presets::all() {
@@ -140,6 +149,35 @@ pub fn config_from(get: impl Fn(&str) -> Option<String>) -> AuthConfig {
 /// The long avatar URL of the `chunky` demo user: its session needs several cookies.
 pub fn chunky_image() -> String {
     format!("http://127.0.0.1/{}.png", "x".repeat(6000))
+}
+
+/// The `email` provider (name "Email"), when `AUTH_EMAIL_SERVER` (an SMTP URL such as
+/// `smtp://user:pass@host:587`) and `AUTH_EMAIL_FROM` are set, or `AUTH_EMAIL_OUTBOX` names a
+/// development outbox file (one JSON line per link). `AUTH_EMAIL_MAX_AGE` sets the links'
+/// lifetime in seconds (default a day).
+pub fn email(
+    get: impl Fn(&str) -> Option<String>,
+) -> Option<std::result::Result<EmailProvider, String>> {
+    let value = |name: &str| get(name).filter(|v| !v.is_empty());
+    let provider = match (
+        value("AUTH_EMAIL_SERVER"),
+        value("AUTH_EMAIL_FROM"),
+        value("AUTH_EMAIL_OUTBOX"),
+    ) {
+        (Some(server), Some(from), _) => match SmtpMailer::new(&server, &from) {
+            Ok(mailer) => EmailProvider::new(mailer),
+            Err(error) => return Some(Err(error.to_string())),
+        },
+        (_, _, Some(outbox)) => EmailProvider::new(OutboxMailer::new(outbox)),
+        _ => return None,
+    };
+    Some(
+        match value("AUTH_EMAIL_MAX_AGE").map(|v| v.parse::<i64>()) {
+            None => Ok(provider),
+            Some(Ok(seconds)) => Ok(provider.max_age(seconds)),
+            Some(Err(_)) => Err("AUTH_EMAIL_MAX_AGE must be seconds".to_owned()),
+        },
+    )
 }
 
 /// The `oidc` provider (name "Local OIDC"), with PKCE, state and nonce; its issuer, client id

@@ -1,7 +1,7 @@
 //! Credentials sign-in (spec §10): `authorize`, the `sign_in` callback, then always a JWT
 //! session cookie, whatever the session strategy. POST only, CSRF required.
 
-use super::login::{self, Verified};
+use crate::actions::login::{self, Verified};
 use crate::{
     SessionStrategy,
     adapter::AdapterUser,
@@ -55,6 +55,7 @@ pub(super) async fn sign_in(
         account,
         profile: None,
         credentials: Some(&credentials),
+        verification_request: false,
     };
     if let Some(redirect) = login::ask_sign_in(ctx, &verified).await? {
         return Ok(redirect);

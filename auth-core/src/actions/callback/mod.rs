@@ -1,8 +1,8 @@
-//! `/callback/:provider`: where a sign-in completes, split by provider kind, with the shared
-//! ending in `login.rs`.
+//! `/callback/:provider`: where a sign-in completes, split by provider kind (the shared ending
+//! is `actions/login.rs`).
 
 mod credentials;
-mod login;
+mod email;
 mod oauth;
 
 use crate::{
@@ -22,5 +22,6 @@ pub(super) async fn handle(ctx: &RequestContext<'_>) -> Result<AuthResponse, Err
     match provider {
         Provider::Credentials(p) => credentials::sign_in(ctx, p).await,
         Provider::OAuth(p) => oauth::callback(ctx, p).await,
+        Provider::Email(p) => email::callback(ctx, p).await,
     }
 }

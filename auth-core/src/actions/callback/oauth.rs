@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use super::login::{self, Verified};
+use crate::actions::login::{self, Verified};
 use crate::{
     SessionStrategy,
     context::RequestContext,
@@ -215,6 +215,7 @@ pub(super) async fn callback(
         account,
         profile: Some(profile),
         credentials: None,
+        verification_request: false,
     };
     // The `sign_in` callback sees the stored owner of the account when there is one.
     let provider_user = verified.user.clone();

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use crate::{
     SessionStrategy,
-    adapter::{Adapter, AdapterAccount, AdapterUser},
+    adapter::{Adapter, AdapterAccount, AdapterUser, Timestamp, UserUpdate},
     callbacks::{
         JwtParams, JwtTrigger, LinkAccountEvent, SignInDecision, SignInEvent, SignInParams,
         log_event,
@@ -21,15 +21,17 @@ use crate::{
 };
 
 /// A sign-in that the provider vouched for.
-pub(super) struct Verified<'a> {
-    pub(super) user: User,
-    pub(super) account: Account,
-    pub(super) profile: Option<Value>,
-    pub(super) credentials: Option<&'a Credentials>,
+pub(crate) struct Verified<'a> {
+    pub(crate) user: User,
+    pub(crate) account: Account,
+    pub(crate) profile: Option<Value>,
+    pub(crate) credentials: Option<&'a Credentials>,
+    /// True when an email link is being requested, not used.
+    pub(crate) verification_request: bool,
 }
 
 /// Asks the `sign_in` callback. `Ok(Some(response))` when it stops the sign-in with a redirect.
-pub(super) async fn ask_sign_in(
+pub(crate) async fn ask_sign_in(
     ctx: &RequestContext<'_>,
     verified: &Verified<'_>,
 ) -> Result<Option<AuthResponse>, Error> {
@@ -41,7 +43,7 @@ pub(super) async fn ask_sign_in(
             account: Some(&verified.account),
             profile: verified.profile.as_ref(),
             credentials: verified.credentials,
-            email_verification_request: false,
+            email_verification_request: verified.verification_request,
         })
         .await?;
     match decision {
@@ -56,7 +58,7 @@ pub(super) async fn ask_sign_in(
 
 /// The stored user who owns the account, if any (shown to the `sign_in` callback instead of
 /// the provider's user, as in Auth.js).
-pub(super) async fn stored_owner(
+pub(crate) async fn stored_owner(
     ctx: &RequestContext<'_>,
     account: &Account,
 ) -> Result<Option<User>, Error> {
@@ -151,7 +153,7 @@ fn not_linked(message: &'static str) -> Error {
 /// an adapter nothing is stored and the provider's user signs in as is. With one, the account
 /// linking table of spec §8.6 applies; a new user and its account are written in one
 /// transaction, so a failure leaves neither.
-pub(super) async fn handle_login_or_register(
+pub(crate) async fn handle_login_or_register(
     ctx: &RequestContext<'_>,
     verified: &Verified<'_>,
 ) -> Result<(User, Option<bool>), Error> {
@@ -221,10 +223,59 @@ pub(super) async fn handle_login_or_register(
     }
 }
 
+/// The email branch of `handleLoginOrRegister`: the address is now verified. A known user gets
+/// `email_verified` refreshed (`update_user` event); an unknown one is created verified
+/// (`create_user` event). Email sign-ins store no account row.
+pub(crate) async fn handle_email_login(
+    ctx: &RequestContext<'_>,
+    verified: &Verified<'_>,
+) -> Result<(User, Option<bool>), Error> {
+    let Some(adapter) = &ctx.auth.adapter else {
+        return Err(Error::new(
+            ErrorKind::MissingAdapter,
+            "Email login requires an adapter",
+        ));
+    };
+    let email = verified.user.email.clone().unwrap_or_default();
+    let now = Some(Timestamp::from_millis(ctx.now_ms));
+    match adapter.get_user_by_email(&email).await? {
+        Some(existing) => {
+            let updated = adapter
+                .update_user(UserUpdate {
+                    id: existing.id,
+                    email_verified: Some(now),
+                    ..UserUpdate::default()
+                })
+                .await?;
+            let user = user_of(&updated);
+            log_event("update_user", ctx.auth.events.update_user(&user).await);
+            Ok((user, Some(false)))
+        }
+        None => {
+            let created = adapter
+                .create_user(AdapterUser {
+                    id: verified
+                        .user
+                        .id
+                        .clone()
+                        .unwrap_or_else(crate::random::uuid_v4),
+                    name: None,
+                    email: Some(email),
+                    email_verified: now,
+                    image: None,
+                })
+                .await?;
+            let user = user_of(&created);
+            log_event("create_user", ctx.auth.events.create_user(&user).await);
+            Ok((user, Some(true)))
+        }
+    }
+}
+
 /// Issues the session for `user` and redirects (to `pages.new_user` for new users). `extra`
 /// cookies (cleared check cookies) come first. `database` says whether this sign-in uses the
 /// database strategy.
-pub(super) async fn establish_session(
+pub(crate) async fn establish_session(
     ctx: &RequestContext<'_>,
     verified: &Verified<'_>,
     user: &User,

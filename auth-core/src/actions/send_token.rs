@@ -1,0 +1,148 @@
+//! `POST /signin/:email-provider`: mails a magic link (spec §9.2). The token is 32 random bytes
+//! in hex; only `sha256(token + secret)` is stored, as Auth.js does, so links stay compatible.
+
+use serde_json::Value;
+
+use super::login::{self, Verified};
+use crate::{
+    adapter::Timestamp,
+    adapter::VerificationToken,
+    context::RequestContext,
+    csrf,
+    error::{Error, ErrorKind},
+    mail::VerificationMessage,
+    model::{Account, User},
+    providers::{EmailProvider, ProviderKind},
+    random,
+    response::AuthResponse,
+    session::user_of,
+};
+
+/// The stored form of a magic-link token: `sha256hex(token + String(secret))`.
+pub(crate) fn hash_token(
+    ctx: &RequestContext<'_>,
+    provider: &EmailProvider,
+    token: &str,
+) -> String {
+    match &provider.secret {
+        Some(secret) => csrf::hash(token, secret),
+        None => csrf::hash(token, &ctx.auth.csrf_secret),
+    }
+}
+
+/// Whether `email` asked for too many links lately (and records this request if not).
+fn over_limit(ctx: &RequestContext<'_>, provider: &EmailProvider, email: &str) -> bool {
+    let Some(limit) = provider.rate_limit else {
+        return false;
+    };
+    let window = i64::try_from(limit.per.as_millis()).unwrap_or(i64::MAX);
+    let mut requests = ctx
+        .auth
+        .link_requests
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    // Forget addresses whose requests all left the window, so the map stays small.
+    requests.retain(|_, times| times.iter().any(|t| ctx.now_ms - t < window));
+    let times = requests
+        .entry(format!("{}:{email}", provider.id))
+        .or_default();
+    times.retain(|t| ctx.now_ms - t < window);
+    if times.len() >= usize::try_from(limit.max).unwrap_or(usize::MAX) {
+        return true;
+    }
+    times.push(ctx.now_ms);
+    false
+}
+
+pub(super) async fn send_link(
+    ctx: &RequestContext<'_>,
+    provider: &EmailProvider,
+) -> Result<AuthResponse, Error> {
+    let Some(adapter) = &ctx.auth.adapter else {
+        return Err(Error::new(
+            ErrorKind::MissingAdapter,
+            "Email login requires an adapter",
+        ));
+    };
+    let typed = ctx
+        .body
+        .get("email")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let email = (provider.normalize)(typed).map_err(|why| {
+        Error::new(
+            ErrorKind::Configuration,
+            format!("invalid email address: {why}"),
+        )
+    })?;
+    let user = match adapter.get_user_by_email(&email).await? {
+        Some(stored) => user_of(&stored),
+        None => User::new(random::uuid_v4()).email(email.clone()),
+    };
+    let verified = Verified {
+        user,
+        account: Account {
+            provider: provider.id.clone(),
+            kind: ProviderKind::Email,
+            provider_account_id: email.clone(),
+            extra: serde_json::Map::new(),
+        },
+        profile: None,
+        credentials: None,
+        verification_request: true,
+    };
+    if let Some(redirect) = login::ask_sign_in(ctx, &verified).await? {
+        return Ok(redirect);
+    }
+    if over_limit(ctx, provider, &email) {
+        tracing::warn!(target: "auth_core", provider = %provider.id, "[auth][warn] EmailSignin: too many sign-in links requested for one address");
+        let page = match &ctx.auth.pages.sign_in {
+            Some(page) => format!("{}{page}", ctx.origin.url),
+            None => ctx.action_url("signin"),
+        };
+        let separator = if page.contains('?') { '&' } else { '?' };
+        return Ok(AuthResponse::redirect(format!(
+            "{page}{separator}error=EmailSignin"
+        )));
+    }
+
+    let token = csrf::hex(&random::bytes::<32>());
+    let expires = ctx
+        .now_ms
+        .saturating_add(provider.max_age.saturating_mul(1000));
+    let link = format!(
+        "{}?{}",
+        ctx.action_url(&format!("callback/{}", provider.id)),
+        form_urlencoded::Serializer::new(String::new())
+            .append_pair("callbackUrl", &ctx.callback_url)
+            .append_pair("token", &token)
+            .append_pair("email", &email)
+            .finish()
+    );
+    let hashed = hash_token(ctx, provider, &token);
+    adapter
+        .create_verification_token(VerificationToken {
+            identifier: email.clone(),
+            token: hashed.clone(),
+            expires: Timestamp::from_millis(expires),
+        })
+        .await?;
+    let host = ctx
+        .origin
+        .url
+        .split_once("://")
+        .map_or(ctx.origin.url.as_str(), |(_, h)| h);
+    let message = VerificationMessage::new(&email, &link, expires, host, &ctx.auth.theme);
+    if let Err(error) = provider.mailer.send(&message).await {
+        // The link never left: its token must not stay usable.
+        if let Err(cleanup) = adapter.use_verification_token(&email, &hashed).await {
+            tracing::error!(target: "auth_core", kind = cleanup.kind().type_name(), "could not remove the unsent token");
+        }
+        return Err(error);
+    }
+    Ok(AuthResponse::redirect(format!(
+        "{}?provider={}&type=email",
+        ctx.action_url("verify-request"),
+        crate::cookies::encode_component(&provider.id)
+    )))
+}
