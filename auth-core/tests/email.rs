@@ -154,6 +154,23 @@ async fn a_magic_link_signs_in_once() {
         "no account row"
     );
 
+    // A later sign-in of the same address refreshes `email_verified`.
+    let later = config(&adapter, EmailProvider::new(mail.clone()), NOW + 60_000)
+        .build()
+        .expect("config");
+    let mut again = Client::new(later);
+    request_link(&mut again, "bob@example.com").await;
+    again.get(&path_of(&mail.last_link())).await;
+    let refreshed = adapter
+        .get_user_by_email("bob@example.com")
+        .await
+        .expect("adapter")
+        .expect("user");
+    assert_eq!(
+        (refreshed.id, refreshed.email_verified),
+        (user.id, Some(Timestamp::from_millis(NOW + 60_000)))
+    );
+
     let mut other = Client::new(c.auth.clone());
     let replay = other.get(&path_of(&message.url)).await;
     assert_eq!(

@@ -325,3 +325,59 @@ async fn an_https_session_token_is_not_read_over_http() {
     plain.jar.insert("authjs.session-token".into(), token);
     assert_eq!(plain.get("/auth/session").await.body, "null");
 }
+
+/// A custom session-token encoding (Auth.js's `jwt.encode`/`jwt.decode`): here, unencrypted
+/// base64 JSON, to show the built-in JWE is really replaced.
+struct PlainCodec;
+
+#[async_trait]
+impl auth_core::jwt::JwtCodec for PlainCodec {
+    async fn encode(&self, params: auth_core::jwt::CodecEncode<'_>) -> Result<String> {
+        use base64::Engine as _;
+        let mut token = params.token.clone();
+        token.insert("salt".into(), params.salt.into());
+        let json = serde_json::to_vec(&token).expect("json");
+        Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json))
+    }
+
+    async fn decode(&self, params: auth_core::jwt::CodecDecode<'_>) -> Result<Option<Token>> {
+        use base64::Engine as _;
+        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(params.token)
+            .map_err(|e| {
+                auth_core::Error::new(auth_core::ErrorKind::JwtSessionError, "not base64")
+                    .with_source(e)
+            })?;
+        Ok(serde_json::from_slice(&bytes).ok())
+    }
+}
+
+#[tokio::test]
+async fn a_custom_codec_replaces_the_session_encoding() {
+    let auth = config_at(NOW)
+        .jwt(JwtOptions {
+            codec: Some(std::sync::Arc::new(PlainCodec)),
+            ..JwtOptions::default()
+        })
+        .build()
+        .expect("config");
+    let mut c = Client::new(auth);
+    c.sign_in("alice", "wonderland").await;
+    let cookie = c.jar["authjs.session-token"].clone();
+    assert!(!cookie.starts_with("eyJhbGciOiJkaXIi"), "not a JWE");
+    use base64::Engine as _;
+    let json: serde_json::Value = serde_json::from_slice(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(&cookie)
+            .expect("base64"),
+    )
+    .expect("json");
+    assert_eq!(json["sub"], "1");
+    assert_eq!(
+        json["salt"], "authjs.session-token",
+        "the codec gets the cookie name as salt"
+    );
+    assert_eq!(c.get("/auth/session").await.json()["user"]["name"], "Alice");
+    c.jar.insert("authjs.session-token".into(), "!!!".into());
+    assert_eq!(c.get("/auth/session").await.body, "null");
+}
