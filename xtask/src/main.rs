@@ -192,6 +192,8 @@ fn secret() -> Result<(), String> {
 fn bench(extra: &[String]) -> Result<(), String> {
     let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut args = vec!["bench", "-p", "auth-core", "--bench", "session", "--"];
+    // `cargo xtask bench -- --flag` and `cargo xtask bench --flag` both reach criterion.
+    let extra = extra.strip_prefix(&["--".to_owned()]).unwrap_or(extra);
     args.extend(extra.iter().map(String::as_str));
     step("bench", &cargo, &args, &[])
 }
