@@ -213,31 +213,6 @@ fn header(headers: &http::HeaderMap, name: http::header::HeaderName) -> &str {
 // ---------------------------------------------------------------------------------------------
 // All presets
 
-fn all() -> Vec<OAuthProvider> {
-    vec![
-        apple(),
-        auth0(),
-        authentik(),
-        bitbucket(),
-        cognito(),
-        discord(),
-        facebook(),
-        github(),
-        gitlab(),
-        google(),
-        keycloak(),
-        linkedin(),
-        microsoft_entra_id(),
-        okta(),
-        reddit(),
-        slack(),
-        spotify(),
-        twitch(),
-        twitter(),
-        zitadel(),
-    ]
-}
-
 #[test]
 fn presets_have_distinct_ids_and_a_fixture_each() {
     let ids: Vec<String> = all().iter().map(|p| p.id.clone()).collect();
