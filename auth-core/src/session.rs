@@ -238,30 +238,23 @@ pub(crate) fn database_cookie(
     cookie
 }
 
-/// Creates a database session for `user_id` and returns its cookie.
+/// Creates a database session for `user_id` (expiring after `session.max_age`).
 pub(crate) async fn create_database_session(
     auth: &Inner,
-    secure: bool,
     user_id: &str,
     now_ms: i64,
-) -> Result<SetCookie> {
+) -> Result<AdapterSession> {
     let Some(adapter) = &auth.adapter else {
         return Err(Error::new(
             ErrorKind::MissingAdapter,
             "database sessions need an adapter",
         ));
     };
-    let row = adapter
+    adapter
         .create_session(AdapterSession {
             session_token: crate::random::uuid_v4(),
             user_id: user_id.to_owned(),
             expires: Timestamp::from_millis(expires_ms(auth, now_ms)),
         })
-        .await?;
-    Ok(database_cookie(
-        auth,
-        secure,
-        &row.session_token,
-        row.expires.millis(),
-    ))
+        .await
 }

@@ -295,12 +295,12 @@ pub(crate) async fn establish_session(
             }
         }
         let user_id = user.id.as_deref().unwrap_or_default();
-        let cookie =
-            session::create_database_session(ctx.auth, ctx.secure, user_id, ctx.now_ms).await?;
+        let row = session::create_database_session(ctx.auth, user_id, ctx.now_ms).await?;
+        // Written like a JWT session so stale chunks of an earlier JWT cookie are cleared.
         cookies.extend(present.write(
             ctx.cookie(CookieKind::SessionToken),
-            &cookie.value,
-            cookie.expires.unwrap_or_default(),
+            &row.session_token,
+            row.expires.millis(),
         ));
     } else {
         let trigger = if is_new_user == Some(true) {
