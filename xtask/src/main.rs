@@ -1,12 +1,16 @@
 //! The project's automation, run as `cargo xtask <command>` (the xtask pattern).
 //!
-//! - `ci`: format check, clippy with `-D warnings`, docs with `-D warnings`, every test (all
-//!   with `--all-features`). The tests get real parts, installed when missing: a throw-away
+//! - `ci`: the layering check of auth-core's modules (first: it needs no build), format check,
+//!   clippy with `-D warnings`, docs with `-D warnings`, every test (all with
+//!   `--all-features`). The tests get real parts, installed when missing: a throw-away
 //!   PostgreSQL ([`postgres`]), the `oidc-provider` OpenID provider ([`oidc`]), an `aiosmtpd`
 //!   SMTP sink writing to a Maildir ([`smtp`]) and curl.
+//! - `layers`: the layering check alone ([`layers`]): auth-core's top-level modules must not
+//!   depend on each other in a cycle; prints the cycles, or the layers when there is none.
 //! - `secret`: print a fresh random `AUTH_SECRET` (like `npx auth secret`).
 //! - `bench`: the criterion benchmarks of auth-core.
 
+mod layers;
 mod oidc;
 mod postgres;
 mod smtp;
@@ -25,10 +29,11 @@ fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("ci") => ci(),
+        Some("layers") => layers::run(&root()),
         Some("secret") => secret(),
         Some("bench") => bench(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <ci|secret|bench>");
+            eprintln!("usage: cargo xtask <ci|layers|secret|bench>");
             return ExitCode::from(2);
         }
     };
@@ -67,6 +72,8 @@ fn step(name: &str, program: &str, args: &[&str], envs: &[(&str, &str)]) -> Resu
 
 fn ci() -> Result<(), String> {
     let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    // Reads the sources only, so a cycle fails the run before anything is compiled.
+    layers::run(&root())?;
     step("fmt", &cargo, &["fmt", "--all", "--", "--check"], &[])?;
     step(
         "clippy",
