@@ -1,7 +1,6 @@
 //! [`Auth`]: the built configuration, and its one entry point [`Auth::handle`].
 
 use std::{
-    collections::HashMap,
     convert::Infallible,
     fmt,
     future::Future,
@@ -18,100 +17,36 @@ use serde_json::{Map, Value};
 
 use crate::{
     actions,
-    adapter::Adapter,
-    callbacks::{Callbacks, Events},
-    clock::Clock,
-    config::{
-        AuthConfig, ConfigError, Pages, SessionOptions, SessionStrategy,
-        origin::{OriginResolver, parse_public_url},
-    },
+    config::AuthConfig,
     context::{RequestContext, RequestParts, is_valid_callback_url},
-    cookies::{CookieKind, CookieTable, SetCookie},
-    error::{Error, ErrorKind},
-    jwt::{JwtCodec, JwtKeys},
+    cookies::SetCookie,
+    error::{ConfigError, Error, ErrorKind},
     model::{Session, Token},
-    oauth::{self, HttpClient, checks::CheckKeys, metadata::MetadataCache},
-    pages::Theme,
-    providers::Provider,
+    prepared::Prepared,
+    providers::PreparedProvider,
     request::{self, Action, Method},
     response::{self, AuthResponse},
-    secret::{Secret, SecretList},
-    session,
 };
 
 /// The header with which clients ask for `{"url": …}` instead of a redirect.
 const RETURN_REDIRECT: HeaderName = HeaderName::from_static("x-auth-return-redirect");
 
-/// Everything prepared at build: requests only read it.
-pub(crate) struct Inner {
-    pub(crate) providers: Vec<Provider>,
-    pub(crate) secrets: SecretList,
-    /// `String(secret)` for CSRF hashes.
-    pub(crate) csrf_secret: Secret,
-    pub(crate) base_path: String,
-    pub(crate) origin: OriginResolver,
-    pub(crate) use_secure_cookies: Option<bool>,
-    cookies_secure: CookieTable,
-    cookies_plain: CookieTable,
-    session_keys_secure: JwtKeys,
-    session_keys_plain: JwtKeys,
-    check_keys_secure: CheckKeys,
-    check_keys_plain: CheckKeys,
-    /// Keys of the inner `state` JWE (salt `encodedState`).
-    pub(crate) state_keys: JwtKeys,
-    pub(crate) http: Arc<dyn HttpClient>,
-    pub(crate) metadata: MetadataCache,
-    pub(crate) adapter: Option<Arc<dyn Adapter>>,
-    pub(crate) strategy: SessionStrategy,
-    /// When each address last requested magic links (for the email rate limit).
-    pub(crate) link_requests: std::sync::Mutex<HashMap<String, Vec<i64>>>,
-    pub(crate) session: SessionOptions,
-    pub(crate) jwt_max_age: i64,
-    pub(crate) jwt_codec: Option<Arc<dyn JwtCodec>>,
-    pub(crate) pages: Pages,
-    pub(crate) theme: Theme,
-    pub(crate) callbacks: Arc<dyn Callbacks>,
-    pub(crate) events: Arc<dyn Events>,
-    pub(crate) clock: Arc<dyn Clock>,
-    pub(crate) max_body_bytes: usize,
-    pub(crate) skip_csrf_check: bool,
-}
-
-impl Inner {
-    pub(crate) fn provider(&self, id: &str) -> Option<&Provider> {
-        self.providers.iter().find(|p| p.id() == id)
-    }
-
-    pub(crate) fn cookie_table(&self, secure: bool) -> &CookieTable {
-        if secure {
-            &self.cookies_secure
-        } else {
-            &self.cookies_plain
-        }
-    }
-
-    pub(crate) fn check_keys(&self, secure: bool) -> &CheckKeys {
-        if secure {
-            &self.check_keys_secure
-        } else {
-            &self.check_keys_plain
-        }
-    }
-
-    pub(crate) fn session_keys(&self, secure: bool) -> &JwtKeys {
-        if secure {
-            &self.session_keys_secure
-        } else {
-            &self.session_keys_plain
-        }
-    }
-}
-
 /// Auth.js for a Rust server: built once from an [`AuthConfig`], cheap to clone, and answering
 /// every Auth.js action through [`handle`](Self::handle).
 #[derive(Clone)]
 pub struct Auth {
-    inner: Arc<Inner>,
+    inner: Arc<Prepared>,
+}
+
+impl AuthConfig {
+    /// Validates the configuration and prepares everything requests need (derived keys, cookie
+    /// tables, parsed provider endpoints, the session strategy), so no request does avoidable
+    /// work.
+    pub fn build(self) -> Result<Auth, ConfigError> {
+        Ok(Auth {
+            inner: Arc::new(Prepared::new(self)?),
+        })
+    }
 }
 
 impl fmt::Debug for Auth {
@@ -156,100 +91,14 @@ impl ServerAction {
 }
 
 impl Auth {
-    pub(crate) fn from_config(config: AuthConfig) -> Result<Self, ConfigError> {
-        let (fixed_origin, url_path) = match &config.url {
-            Some(url) => {
-                let (origin, path) =
-                    parse_public_url(url).ok_or_else(|| ConfigError::InvalidUrl(url.clone()))?;
-                (Some(origin), Some(path))
-            }
-            None => (None, None),
-        };
-        let base_path = normalize_base_path(
-            config
-                .base_path
-                .as_deref()
-                .or(url_path.as_deref().filter(|p| !p.is_empty())),
-        )?;
-        let cookies_secure = CookieTable::new(true, &config.cookies);
-        let cookies_plain = CookieTable::new(false, &config.cookies);
-        let session_keys_secure = JwtKeys::new(
-            &config.secrets,
-            &cookies_secure.get(CookieKind::SessionToken).name,
-        );
-        let session_keys_plain = JwtKeys::new(
-            &config.secrets,
-            &cookies_plain.get(CookieKind::SessionToken).name,
-        );
-        let strategy = config.session_strategy();
-        let check_keys_secure = CheckKeys::new(&config.secrets, &cookies_secure);
-        let check_keys_plain = CheckKeys::new(&config.secrets, &cookies_plain);
-        let state_keys = JwtKeys::new(&config.secrets, "encodedState");
-        if config.debug {
-            tracing::warn!(target: "auth_core", "[auth][warn][debug-enabled] debug logging is on");
-        }
-        let trust_host = config.trust_host.unwrap_or(false);
-        let mut providers = config.providers;
-        // The global redirect proxy reaches every OAuth provider (not form_post ones), and a
-        // proxied provider always checks `state`, which carries the deployment to return to.
-        for provider in &mut providers {
-            if let Provider::OAuth(p) = provider {
-                if p.redirect_proxy_url.is_none() {
-                    p.redirect_proxy_url.clone_from(&config.redirect_proxy_url);
-                }
-                if p.form_post {
-                    p.redirect_proxy_url = None;
-                }
-                if let Some(url) = &mut p.redirect_proxy_url {
-                    *url = format!("{}/callback/{}", url.trim_end_matches('/'), p.id);
-                    p.checks.state = true;
-                }
-            }
-        }
-        providers.shrink_to_fit();
-        let inner = Inner {
-            csrf_secret: config.secrets.joined(),
-            secrets: config.secrets,
-            providers,
-            base_path,
-            origin: OriginResolver::new(fixed_origin, trust_host),
-            use_secure_cookies: config.use_secure_cookies,
-            cookies_secure,
-            cookies_plain,
-            session_keys_secure,
-            session_keys_plain,
-            check_keys_secure,
-            check_keys_plain,
-            state_keys,
-            http: config.http.unwrap_or_else(oauth::default_client),
-            metadata: MetadataCache::default(),
-            strategy,
-            link_requests: std::sync::Mutex::new(HashMap::new()),
-            adapter: config.adapter,
-            session: config.session,
-            jwt_max_age: config.jwt.max_age.unwrap_or(config.session.max_age),
-            jwt_codec: config.jwt.codec,
-            pages: config.pages,
-            theme: config.theme,
-            callbacks: config.callbacks,
-            events: config.events,
-            clock: config.clock,
-            max_body_bytes: config.max_body_bytes,
-            skip_csrf_check: config.skip_csrf_check,
-        };
-        Ok(Self {
-            inner: Arc::new(inner),
-        })
-    }
-
     /// The path the routes live under, e.g. `/auth`.
     pub fn base_path(&self) -> &str {
         &self.inner.base_path
     }
 
-    /// The configured providers.
-    pub fn providers(&self) -> &[Provider] {
-        &self.inner.providers
+    /// The ids of the configured providers, in order.
+    pub fn provider_ids(&self) -> impl ExactSizeIterator<Item = &str> {
+        self.inner.providers.iter().map(PreparedProvider::id)
     }
 
     /// The largest request body [`handle`](Self::handle) reads.
@@ -333,61 +182,27 @@ impl Auth {
     }
 
     /// The session of a request, as `GET /auth/session` would give it, without re-issuing
-    /// cookies (Auth.js's `auth()`). Fails closed: any problem gives `None`.
+    /// cookies or extending a database session (Auth.js's `auth()`). Fails closed: any problem
+    /// gives `None`.
     pub async fn session(&self, headers: &HeaderMap) -> Option<Session> {
-        if self.inner.strategy == SessionStrategy::Database {
-            return self.database_session(headers).await;
-        }
-        let resolved = self.resolve_session(headers).await?;
-        Some(resolved.session)
-    }
-
-    async fn database_session(&self, headers: &HeaderMap) -> Option<Session> {
-        let inner = &*self.inner;
-        let (_, raw) = self.session_token(headers)?;
-        let now = inner.clock.now_millis();
-        match session::resolve_database(inner, &raw, now, false, None, None).await {
-            Ok(session::Lookup::Found(session)) => Some(*session),
-            Ok(session::Lookup::Gone) => None,
-            Err(error) => {
-                tracing::error!(target: "auth_core", kind = error.kind().type_name(), "[auth][error] SessionTokenError: {}", error.message());
-                None
-            }
-        }
+        let (secure, raw) = self.session_token(headers)?;
+        let now = self.inner.clock.now_millis();
+        self.inner.sessions.peek(secure, &raw, now).await
     }
 
     /// The decoded JWT of a request's session cookie (after the `jwt` callback), or `None`
     /// (always `None` with database sessions).
     pub async fn token(&self, headers: &HeaderMap) -> Option<Token> {
-        let resolved = self.resolve_session(headers).await?;
-        Some(resolved.token)
-    }
-
-    async fn resolve_session(&self, headers: &HeaderMap) -> Option<session::ResolvedSession> {
-        let inner = &*self.inner;
-        if inner.strategy == SessionStrategy::Database {
-            return None;
-        }
         let (secure, raw) = self.session_token(headers)?;
-        let now = inner.clock.now_millis();
-        match session::resolve(inner, secure, &raw, now, None, None).await {
-            Ok(resolved) => resolved,
-            Err(error) => {
-                tracing::debug!(target: "auth_core", kind = error.kind().type_name(), "no session: {}", error.message());
-                None
-            }
-        }
+        let now = self.inner.clock.now_millis();
+        self.inner.sessions.token(secure, &raw, now).await
     }
 
     /// Whether the request is on secure cookies, and its session token (cookie chunks, else a
     /// bearer token).
     fn session_token(&self, headers: &HeaderMap) -> Option<(bool, String)> {
         let secure = self.is_secure(headers)?;
-        let name = &self
-            .inner
-            .cookie_table(secure)
-            .get(CookieKind::SessionToken)
-            .name;
+        let name = &self.inner.sessions.cookie(secure).name;
         Some((secure, crate::jwt::read_token(headers, name)?))
     }
 
@@ -423,7 +238,7 @@ impl Auth {
     /// The URL of the sign-in page for a request, with `callback_url` to come back to.
     pub fn sign_in_url(&self, headers: &HeaderMap, callback_url: &str) -> Option<String> {
         let origin = self.inner.origin.resolve(&Uri::from_static("/"), headers)?;
-        let encoded = crate::cookies::encode_component(callback_url);
+        let encoded = crate::encoding::encode_component(callback_url);
         Some(match &self.inner.pages.sign_in {
             Some(page) if page.starts_with('/') => {
                 format!("{}{page}?callbackUrl={encoded}", origin.url)
@@ -458,8 +273,8 @@ impl Auth {
             .map(|(k, v)| (k, Value::String(v)))
             .collect();
         let action = match self.inner.provider(provider) {
-            Some(Provider::Credentials(_)) => Action::Callback,
-            Some(Provider::OAuth(_) | Provider::Email(_)) => Action::SignIn,
+            Some(PreparedProvider::Credentials(_)) => Action::Callback,
+            Some(PreparedProvider::OAuth(_) | PreparedProvider::Email(_)) => Action::SignIn,
             None => {
                 return Err(Error::new(
                     ErrorKind::Configuration,
@@ -539,16 +354,6 @@ fn path_and_query(uri: &Uri) -> String {
         .map_or_else(|| uri.path().to_owned(), |pq| pq.as_str().to_owned())
 }
 
-fn normalize_base_path(base_path: Option<&str>) -> Result<String, ConfigError> {
-    let raw = base_path.unwrap_or("/auth");
-    let trimmed = raw.trim_end_matches('/');
-    let valid = raw.starts_with('/') && !raw.contains(['?', '#', '\\', ' ']) && !raw.contains("//");
-    if !valid {
-        return Err(ConfigError::InvalidBasePath(raw.to_owned()));
-    }
-    Ok(trimmed.to_owned())
-}
-
 /// `Auth` is a `tower::Service` for any request body; answers carry a [`Full`] body.
 impl<B> tower_service::Service<Request<B>> for Auth
 where
@@ -567,23 +372,5 @@ where
     fn call(&mut self, request: Request<B>) -> Self::Future {
         let auth = self.clone();
         Box::pin(async move { Ok(auth.handle(request).await.map(Full::new)) })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn base_paths_are_normalized() {
-        assert_eq!(normalize_base_path(None).as_deref(), Ok("/auth"));
-        assert_eq!(
-            normalize_base_path(Some("/api/auth/")).as_deref(),
-            Ok("/api/auth")
-        );
-        assert_eq!(normalize_base_path(Some("/")).as_deref(), Ok(""));
-        assert!(normalize_base_path(Some("auth")).is_err());
-        assert!(normalize_base_path(Some("/a?b")).is_err());
-        assert!(normalize_base_path(Some("//evil")).is_err());
     }
 }

@@ -7,26 +7,29 @@ use http::HeaderMap;
 use serde_json::{Map, Value};
 
 use crate::{
-    auth::Inner,
-    config::origin::Origin,
     cookies::{CookieKind, CookieSpec, CookieTable, RequestCookies, SessionCookies, SetCookie},
     csrf::{self, CsrfState},
     error::{Error, ErrorKind},
-    providers::Provider,
+    origin::Origin,
+    prepared::Prepared,
+    providers::PreparedProvider,
     request::{Action, Method},
+    session::Presented,
 };
 
 /// Everything an action needs to know about its request.
 pub(crate) struct RequestContext<'a> {
-    pub(crate) auth: &'a Inner,
+    pub(crate) auth: &'a Prepared,
     pub(crate) method: Method,
     pub(crate) action: Action,
-    pub(crate) provider: Option<&'a Provider>,
+    pub(crate) provider: Option<&'a PreparedProvider>,
     pub(crate) origin: Origin,
     /// The request's own URL (origin, path and query).
     pub(crate) url: String,
     pub(crate) headers: HeaderMap,
     pub(crate) cookies: RequestCookies,
+    /// The session cookie chunks of the request.
+    pub(crate) session: SessionCookies,
     pub(crate) query: HashMap<String, String>,
     pub(crate) body: Map<String, Value>,
     pub(crate) secure: bool,
@@ -53,7 +56,7 @@ pub(crate) struct RequestParts {
 
 impl<'a> RequestContext<'a> {
     /// Auth.js's `init`.
-    pub(crate) async fn init(auth: &'a Inner, parts: RequestParts) -> Result<Self, Error> {
+    pub(crate) async fn init(auth: &'a Prepared, parts: RequestParts) -> Result<Self, Error> {
         let provider = match &parts.provider_id {
             None => None,
             Some(id) => Some(auth.provider(id).ok_or_else(|| {
@@ -108,8 +111,10 @@ impl<'a> RequestContext<'a> {
             queued.push(SetCookie::new(callback_spec, callback_url.clone()));
         }
 
+        let session = SessionCookies::read(&cookies, &auth.sessions.cookie(secure).name);
         Ok(Self {
             auth,
+            session,
             method: parts.method,
             action: parts.action,
             provider,
@@ -135,8 +140,13 @@ impl<'a> RequestContext<'a> {
         self.cookie_table().get(kind)
     }
 
-    pub(crate) fn session_cookies(&self) -> SessionCookies {
-        SessionCookies::read(&self.cookies, &self.cookie(CookieKind::SessionToken).name)
+    /// The session this request presents, for [`Sessions`](crate::session::Sessions).
+    pub(crate) fn presented(&self) -> Presented<'_> {
+        Presented {
+            secure: self.secure,
+            cookies: &self.session,
+            now_ms: self.now_ms,
+        }
     }
 
     /// `ORIGIN + BASE + "/" + action`.

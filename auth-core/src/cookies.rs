@@ -4,29 +4,12 @@
 use std::collections::HashMap;
 
 use http::{HeaderMap, header::COOKIE};
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
+use percent_encoding::percent_decode_str;
 
-use crate::clock::HttpDate;
+use crate::{clock::HttpDate, encoding::encode_component};
 
 /// Browsers accept about 4096 bytes per cookie; Auth.js keeps 160 for the name and attributes.
 pub const CHUNK_SIZE: usize = 4096 - 160;
-
-/// Characters JavaScript's `encodeURIComponent` leaves alone.
-const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'!')
-    .remove(b'~')
-    .remove(b'*')
-    .remove(b'\'')
-    .remove(b'(')
-    .remove(b')');
-
-/// Percent-encodes like JavaScript's `encodeURIComponent`.
-pub(crate) fn encode_component(value: &str) -> String {
-    utf8_percent_encode(value, COMPONENT).to_string()
-}
 
 /// The `SameSite` attribute.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

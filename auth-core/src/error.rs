@@ -275,6 +275,66 @@ impl std::error::Error for Error {
     }
 }
 
+/// A configuration `build()` refused; each variant is one of Auth.js's configuration assertions.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// No secret: set `AUTH_SECRET` (generate one with `cargo xtask secret`).
+    #[error("MissingSecret: Please define a `secret` (AUTH_SECRET)")]
+    MissingSecret,
+    /// Neither a public URL (`AUTH_URL`) nor `trust_host`: the origin cannot be trusted.
+    #[error(
+        "UntrustedHost: set the public URL (AUTH_URL) or trust the Host header (AUTH_TRUST_HOST=true)"
+    )]
+    UntrustedHost,
+    /// The public URL is not an absolute http(s) URL.
+    #[error("Configuration: invalid url {0:?}")]
+    InvalidUrl(String),
+    /// The base path is not a path.
+    #[error(
+        "Configuration: invalid base path {0:?}: it must start with '/' and hold no '?', '#' or '\\'"
+    )]
+    InvalidBasePath(String),
+    /// Two providers share an id, or an id is not usable in a URL.
+    #[error("Configuration: invalid or duplicate provider id {0:?}")]
+    InvalidProviderId(String),
+    /// A credentials provider has no `authorize`.
+    #[error("MissingAuthorize: the credentials provider {0:?} has no `authorize`")]
+    MissingAuthorize(String),
+    /// Database sessions were asked for with only credentials providers.
+    #[error("UnsupportedStrategy: signing in with credentials only works with JWT sessions")]
+    UnsupportedStrategy,
+    /// Database sessions need an adapter.
+    #[error("MissingAdapter: database sessions need an adapter")]
+    MissingAdapter,
+    /// A lifetime is not positive.
+    #[error("Configuration: {0} must be positive")]
+    InvalidDuration(&'static str),
+    /// An OAuth provider has neither an issuer nor this endpoint.
+    #[error(
+        "InvalidEndpoints: Provider \"{0}\" is missing both `issuer` and `{1}` endpoint config. At least one of them is required"
+    )]
+    InvalidEndpoints(String, &'static str),
+    /// An OAuth provider has no client id (`AUTH_<ID>_ID`).
+    #[error("Configuration: provider \"{0}\" has no client id (set AUTH_{1}_ID)")]
+    MissingClientId(String, String),
+}
+
+impl ConfigError {
+    /// The Auth.js error kind of this assertion.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Self::MissingSecret => ErrorKind::MissingSecret,
+            Self::UntrustedHost => ErrorKind::UntrustedHost,
+            Self::MissingAuthorize(_) => ErrorKind::MissingAuthorize,
+            Self::UnsupportedStrategy => ErrorKind::UnsupportedStrategy,
+            Self::MissingAdapter => ErrorKind::MissingAdapter,
+            Self::InvalidEndpoints(..) => ErrorKind::InvalidEndpoints,
+            _ => ErrorKind::Configuration,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

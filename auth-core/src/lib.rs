@@ -52,12 +52,15 @@ mod config;
 mod context;
 pub mod cookies;
 mod csrf;
+mod encoding;
 mod error;
 pub mod jwt;
 pub mod mail;
 mod model;
 pub mod oauth;
+mod origin;
 pub mod pages;
+mod prepared;
 pub mod providers;
 mod random;
 mod request;
@@ -67,10 +70,11 @@ mod session;
 
 pub use auth::{Auth, ServerAction, SessionRequired};
 pub use config::{
-    AuthConfig, ConfigError, DEFAULT_MAX_AGE, DEFAULT_MAX_BODY_BYTES, DEFAULT_UPDATE_AGE,
-    JwtOptions, Pages, SessionOptions, SessionStrategy,
+    AuthConfig, DEFAULT_MAX_BODY_BYTES, DEFAULT_UPDATE_AGE, JwtOptions, Pages, SessionOptions,
+    SessionStrategy,
 };
-pub use error::{CheckFailure, Error, ErrorKind, ErrorPage, Result};
+pub use error::{CheckFailure, ConfigError, Error, ErrorKind, ErrorPage, Result};
+pub use jwt::DEFAULT_MAX_AGE;
 pub use model::{Account, Session, SessionUser, Token, User};
 pub use pages::{ColorScheme, Theme};
 pub use request::Action;

@@ -3,11 +3,38 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::providers::ProviderKind;
-
 /// The claims of a JWT session (Auth.js's `JWT`): `name`, `email`, `picture`, `sub` by default,
 /// plus whatever the `jwt` callback adds, plus `iat`, `exp`, `jti` once encoded.
 pub type Token = Map<String, Value>;
+
+/// The kind of a provider (Auth.js's provider `type`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ProviderKind {
+    /// OAuth 2.
+    OAuth,
+    /// OpenID Connect.
+    Oidc,
+    /// Email magic links.
+    Email,
+    /// Username and password (or anything `authorize` checks).
+    Credentials,
+    /// WebAuthn passkeys.
+    WebAuthn,
+}
+
+impl ProviderKind {
+    /// The `type` string Auth.js uses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::OAuth => "oauth",
+            Self::Oidc => "oidc",
+            Self::Email => "email",
+            Self::Credentials => "credentials",
+            Self::WebAuthn => "webauthn",
+        }
+    }
+}
 
 /// A signed-in user, as a provider or `authorize` returns it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -13,7 +13,7 @@ use crate::{
         callback_error,
         checks::{CHECK_MAX_AGE, Check},
     },
-    providers::{OAuthProvider, ProviderKind},
+    providers::OAuthClient,
     random,
     response::AuthResponse,
 };
@@ -40,29 +40,21 @@ fn set(params: &mut Vec<(String, String)>, name: &str, value: String) {
     }
 }
 
-/// The redirect URI of a provider's sign-ins: the redirect proxy's callback when one is
-/// configured, else this deployment's.
-pub(crate) fn redirect_uri(ctx: &RequestContext<'_>, provider: &OAuthProvider) -> String {
-    provider
-        .redirect_proxy_url
-        .clone()
-        .unwrap_or_else(|| ctx.action_url(&format!("callback/{}", provider.id)))
-}
-
 pub(super) async fn redirect(
     ctx: &RequestContext<'_>,
-    provider: &OAuthProvider,
+    provider: &OAuthClient,
 ) -> Result<AuthResponse, Error> {
     let auth = ctx.auth;
-    let metadata = auth.metadata.for_provider(&*auth.http, provider).await?;
-    let endpoint = metadata.authorization_endpoint.as_deref().ok_or_else(|| {
+    let metadata = auth
+        .metadata
+        .for_endpoints(&*auth.http, &provider.endpoints)
+        .await?;
+    let mut url = metadata.authorization_endpoint.clone().ok_or_else(|| {
         callback_error(format!(
             "provider {} has no authorization endpoint",
             provider.id
         ))
     })?;
-    let mut url = url::Url::parse(endpoint)
-        .map_err(|e| callback_error(format!("invalid authorization endpoint {endpoint}: {e}")))?;
     let mut params: Vec<(String, String)> = url.query_pairs().into_owned().collect();
     for (name, value) in &provider.authorization_params {
         set(&mut params, name, value.clone());
@@ -71,13 +63,9 @@ pub(super) async fn redirect(
         set(&mut params, "scope", "openid profile email".to_owned());
     }
     set(&mut params, "response_type", "code".to_owned());
-    set(
-        &mut params,
-        "client_id",
-        provider.client_id.clone().unwrap_or_default(),
-    );
+    set(&mut params, "client_id", provider.client_id.clone());
     let own_callback = ctx.action_url(&format!("callback/{}", provider.id));
-    let redirect_uri = redirect_uri(ctx, provider);
+    let redirect_uri = provider.redirect_uri(own_callback.clone());
     set(&mut params, "redirect_uri", redirect_uri.clone());
     let mut query: Vec<(&String, &String)> = ctx.query.iter().collect();
     query.sort();
@@ -123,7 +111,7 @@ pub(super) async fn redirect(
         set(&mut params, "code_challenge", challenge);
         set(&mut params, "code_challenge_method", "S256".to_owned());
     }
-    if provider.checks.nonce && provider.kind == ProviderKind::Oidc {
+    if provider.checks.nonce {
         let nonce = b64url(&random::bytes::<32>());
         seal(Check::Nonce, &nonce)?;
         set(&mut params, "nonce", nonce);

@@ -5,20 +5,53 @@
 use serde_json::Value;
 
 use crate::{
-    SessionStrategy,
     adapter::{Adapter, AdapterAccount, AdapterUser, Timestamp, UserUpdate},
-    callbacks::{
-        JwtParams, JwtTrigger, LinkAccountEvent, SignInDecision, SignInEvent, SignInParams,
-        log_event,
-    },
+    callbacks::{LinkAccountEvent, SignInDecision, SignInEvent, SignInParams, log_event},
     context::RequestContext,
-    cookies::{CookieKind, SetCookie},
+    cookies::SetCookie,
     error::{Error, ErrorKind},
     model::{Account, User},
-    providers::{Credentials, Provider},
+    providers::{Credentials, PreparedProvider},
     response::AuthResponse,
-    session::{self, user_of},
+    session::{Keep, SignedIn},
 };
+
+/// Whether the user who signs in was just created.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum UserStatus {
+    /// Created by this sign-in.
+    New,
+    /// Known before.
+    Returning,
+    /// Not stored at all (no adapter): Auth.js's `isNewUser: undefined`.
+    Unstored,
+}
+
+impl UserStatus {
+    /// Auth.js's `isNewUser`.
+    pub(crate) fn is_new_user(self) -> Option<bool> {
+        match self {
+            Self::New => Some(true),
+            Self::Returning => Some(false),
+            Self::Unstored => None,
+        }
+    }
+}
+
+/// The user a sign-in ends with, and whether they are new.
+pub(crate) struct Login {
+    pub(crate) user: User,
+    pub(crate) status: UserStatus,
+}
+
+impl Login {
+    fn returning(user: impl Into<User>) -> Self {
+        Self {
+            user: user.into(),
+            status: UserStatus::Returning,
+        }
+    }
+}
 
 /// A sign-in that the provider vouched for.
 pub(crate) struct Verified<'a> {
@@ -68,31 +101,7 @@ pub(crate) async fn stored_owner(
     let owner = adapter
         .get_user_by_account(&account.provider, &account.provider_account_id)
         .await?;
-    Ok(owner.as_ref().map(user_of))
-}
-
-/// The user signed in before this sign-in: from the JWT's `sub`, or the database session. A
-/// session that does not decode counts as none.
-async fn current_user(ctx: &RequestContext<'_>, adapter: &dyn Adapter) -> Option<AdapterUser> {
-    let present = ctx.session_cookies();
-    if present.token().is_empty() {
-        return None;
-    }
-    match ctx.auth.strategy {
-        SessionStrategy::Database => adapter
-            .get_session_and_user(present.token())
-            .await
-            .ok()
-            .flatten()
-            .filter(|(row, _)| row.expires.millis() >= ctx.now_ms)
-            .map(|(_, user)| user),
-        SessionStrategy::Jwt => {
-            let token =
-                session::decode_token(ctx.auth, ctx.secure, present.token(), ctx.now_ms).await;
-            let sub = token.ok().flatten()?.get("sub")?.as_str()?.to_owned();
-            adapter.get_user(&sub).await.ok().flatten()
-        }
-    }
+    Ok(owner.as_ref().map(User::from))
 }
 
 /// The adapter's copy of an account: the token fields Auth.js's SQL adapters keep.
@@ -128,7 +137,7 @@ async fn link(
     adapter
         .link_account(stored_account(&verified.account, &user.id))
         .await?;
-    link_event(ctx, &user_of(user), verified).await;
+    link_event(ctx, &User::from(user), verified).await;
     Ok(())
 }
 
@@ -156,27 +165,32 @@ fn not_linked(message: &'static str) -> Error {
 pub(crate) async fn handle_login_or_register(
     ctx: &RequestContext<'_>,
     verified: &Verified<'_>,
-) -> Result<(User, Option<bool>), Error> {
+) -> Result<Login, Error> {
     let Some(adapter) = &ctx.auth.adapter else {
-        return Ok((verified.user.clone(), None));
+        return Ok(Login {
+            user: verified.user.clone(),
+            status: UserStatus::Unstored,
+        });
     };
     let adapter = adapter.as_ref();
     let account = &verified.account;
-    let current = current_user(ctx, adapter).await;
+    let current = ctx
+        .auth
+        .sessions
+        .current_user(adapter, &ctx.presented())
+        .await;
     let owner = adapter
         .get_user_by_account(&account.provider, &account.provider_account_id)
         .await?;
     match (owner, current) {
-        (Some(owner), Some(current)) if owner.id == current.id => {
-            Ok((user_of(&current), Some(false)))
-        }
+        (Some(owner), Some(current)) if owner.id == current.id => Ok(Login::returning(&current)),
         (Some(_), Some(_)) => Err(not_linked(
             "The account is already associated with another user",
         )),
-        (Some(owner), None) => Ok((user_of(&owner), Some(false))),
+        (Some(owner), None) => Ok(Login::returning(&owner)),
         (None, Some(current)) => {
             link(ctx, adapter, &current, verified).await?;
-            Ok((user_of(&current), Some(false)))
+            Ok(Login::returning(&current))
         }
         (None, None) => {
             let email = verified.user.email.as_deref();
@@ -185,16 +199,15 @@ pub(crate) async fn handle_login_or_register(
                 None => None,
             };
             if let Some(existing) = same_email {
-                let dangerous = matches!(ctx.provider, Some(Provider::OAuth(p)) if p.allow_dangerous_email_account_linking);
+                let dangerous = matches!(ctx.provider, Some(PreparedProvider::OAuth(p)) if p.allow_dangerous_email_account_linking);
                 if !dangerous {
                     return Err(not_linked(
                         "Another account already exists with the same e-mail address",
                     ));
                 }
-                let user = user_of(&existing);
                 // Auth.js fires `create_user` here although nothing is created; we do not.
                 link(ctx, adapter, &existing, verified).await?;
-                return Ok((user, Some(false)));
+                return Ok(Login::returning(&existing));
             }
             let new_user = AdapterUser {
                 id: verified
@@ -213,12 +226,17 @@ pub(crate) async fn handle_login_or_register(
                     stored_account(account, &new_user.id),
                 )
                 .await?;
-            let user = user_of(&outcome.user);
+            let user = User::from(&outcome.user);
             if outcome.created {
                 log_event("create_user", ctx.auth.events.create_user(&user).await);
                 link_event(ctx, &user, verified).await;
             }
-            Ok((user, Some(outcome.created)))
+            let status = if outcome.created {
+                UserStatus::New
+            } else {
+                UserStatus::Returning
+            };
+            Ok(Login { user, status })
         }
     }
 }
@@ -228,14 +246,9 @@ pub(crate) async fn handle_login_or_register(
 /// (`create_user` event). Email sign-ins store no account row.
 pub(crate) async fn handle_email_login(
     ctx: &RequestContext<'_>,
+    adapter: &dyn Adapter,
     verified: &Verified<'_>,
-) -> Result<(User, Option<bool>), Error> {
-    let Some(adapter) = &ctx.auth.adapter else {
-        return Err(Error::new(
-            ErrorKind::MissingAdapter,
-            "Email login requires an adapter",
-        ));
-    };
+) -> Result<Login, Error> {
     let email = verified.user.email.clone().unwrap_or_default();
     let now = Some(Timestamp::from_millis(ctx.now_ms));
     match adapter.get_user_by_email(&email).await? {
@@ -247,9 +260,12 @@ pub(crate) async fn handle_email_login(
                     ..UserUpdate::default()
                 })
                 .await?;
-            let user = user_of(&updated);
+            let user = User::from(&updated);
             log_event("update_user", ctx.auth.events.update_user(&user).await);
-            Ok((user, Some(false)))
+            Ok(Login {
+                user,
+                status: UserStatus::Returning,
+            })
         }
         None => {
             let created = adapter
@@ -265,69 +281,41 @@ pub(crate) async fn handle_email_login(
                     image: None,
                 })
                 .await?;
-            let user = user_of(&created);
+            let user = User::from(&created);
             log_event("create_user", ctx.auth.events.create_user(&user).await);
-            Ok((user, Some(true)))
+            Ok(Login {
+                user,
+                status: UserStatus::New,
+            })
         }
     }
 }
 
-/// Issues the session for `user` and redirects (to `pages.new_user` for new users). `extra`
-/// cookies (cleared check cookies) come first. `database` says whether this sign-in uses the
-/// database strategy.
+/// Issues the session for the login's user and redirects (to `pages.new_user` for new users).
+/// `extra` cookies (cleared check cookies) come first; `keep` says how the session is kept.
 pub(crate) async fn establish_session(
     ctx: &RequestContext<'_>,
     verified: &Verified<'_>,
-    user: &User,
-    is_new_user: Option<bool>,
-    database: bool,
+    login: &Login,
+    keep: Keep,
     extra: Vec<SetCookie>,
 ) -> Result<AuthResponse, Error> {
-    let present = ctx.session_cookies();
+    let user = &login.user;
+    let is_new_user = login.status.is_new_user();
+    let signed_in = SignedIn {
+        user,
+        account: &verified.account,
+        profile: verified.profile.as_ref(),
+        is_new_user,
+        keep,
+    };
     let mut cookies = extra;
-    if database {
-        if let Some(adapter) = &ctx.auth.adapter
-            && !present.token().is_empty()
-        {
-            // A new session replaces the one this browser held.
-            if let Err(error) = adapter.delete_session(present.token()).await {
-                tracing::warn!(target: "auth_core", kind = error.kind().type_name(), "could not delete the previous session");
-            }
-        }
-        let user_id = user.id.as_deref().unwrap_or_default();
-        let row = session::create_database_session(ctx.auth, user_id, ctx.now_ms).await?;
-        // Written like a JWT session so stale chunks of an earlier JWT cookie are cleared.
-        cookies.extend(present.write(
-            ctx.cookie(CookieKind::SessionToken),
-            &row.session_token,
-            row.expires.millis(),
-        ));
-    } else {
-        let trigger = if is_new_user == Some(true) {
-            JwtTrigger::SignUp
-        } else {
-            JwtTrigger::SignIn
-        };
-        let token = ctx
-            .auth
-            .callbacks
-            .jwt(JwtParams {
-                token: user.default_token(),
-                user: Some(user),
-                account: Some(&verified.account),
-                profile: verified.profile.as_ref(),
-                is_new_user,
-                trigger: Some(trigger),
-                session: None,
-            })
-            .await?;
-        match &token {
-            Some(token) => cookies.extend(
-                session::issue_cookies(ctx.auth, ctx.secure, &present, token, ctx.now_ms).await?,
-            ),
-            None => cookies.extend(present.clear(ctx.cookie(CookieKind::SessionToken))),
-        }
-    }
+    cookies.extend(
+        ctx.auth
+            .sessions
+            .sign_in(&ctx.presented(), &signed_in)
+            .await?,
+    );
     let result = ctx
         .auth
         .events
@@ -339,12 +327,12 @@ pub(crate) async fn establish_session(
         })
         .await;
     log_event("sign_in", result);
-    let location = match (&ctx.auth.pages.new_user, is_new_user) {
-        (Some(page), Some(true)) => {
+    let location = match (&ctx.auth.pages.new_user, login.status) {
+        (Some(page), UserStatus::New) => {
             let separator = if page.contains('?') { '&' } else { '?' };
             format!(
                 "{page}{separator}callbackUrl={}",
-                crate::cookies::encode_component(&ctx.callback_url)
+                crate::encoding::encode_component(&ctx.callback_url)
             )
         }
         _ => ctx.callback_url.clone(),

@@ -1,6 +1,6 @@
 //! The actions, one file each, and the dispatch table (Auth.js `lib/index.ts`).
 
-pub(crate) mod authorization;
+mod authorization;
 mod callback;
 mod csrf;
 mod login;
@@ -15,10 +15,10 @@ use http::StatusCode;
 use serde_json::Value;
 
 use crate::{
-    auth::Inner,
-    config::origin::Origin,
     context::RequestContext,
     error::{Error, ErrorKind, ErrorPage},
+    origin::Origin,
+    prepared::Prepared,
     request::{Action, Method},
     response::AuthResponse,
 };
@@ -63,7 +63,7 @@ pub(crate) async fn dispatch(ctx: &mut RequestContext<'_>) -> Result<AuthRespons
 /// else a redirect to the sign-in or error page with `error=<code>` (and `code=` for
 /// credentials). Cookies queued by the failed request are dropped.
 pub(crate) fn error_response(
-    auth: &Inner,
+    auth: &Prepared,
     origin: &Origin,
     method: Method,
     action: Action,
@@ -78,7 +78,7 @@ pub(crate) fn error_response(
     if kind == ErrorKind::CredentialsSignin {
         let code = error.code().unwrap_or("credentials");
         query.push_str("&code=");
-        query.push_str(&crate::cookies::encode_component(code));
+        query.push_str(&crate::encoding::encode_component(code));
     }
     let (custom, default) = match kind.page() {
         ErrorPage::SignIn => (&auth.pages.sign_in, "signin"),

@@ -2,7 +2,7 @@
 
 use http::StatusCode;
 
-use crate::{context::RequestContext, cookies::encode_component, pages, response::AuthResponse};
+use crate::{context::RequestContext, encoding::encode_component, pages, response::AuthResponse};
 
 pub(super) fn verify_request(ctx: &RequestContext<'_>) -> AuthResponse {
     if let Some(custom) = &ctx.auth.pages.verify_request {

@@ -12,23 +12,10 @@ use crate::{
     error::{Error, ErrorKind},
     mail::VerificationMessage,
     model::{Account, User},
-    providers::{EmailProvider, ProviderKind},
+    providers::{EmailProvider, EmailSignIn, ProviderKind},
     random,
     response::AuthResponse,
-    session::user_of,
 };
-
-/// The stored form of a magic-link token: `sha256hex(token + String(secret))`.
-pub(crate) fn hash_token(
-    ctx: &RequestContext<'_>,
-    provider: &EmailProvider,
-    token: &str,
-) -> String {
-    match &provider.secret {
-        Some(secret) => csrf::hash(token, secret),
-        None => csrf::hash(token, &ctx.auth.csrf_secret),
-    }
-}
 
 /// Whether `email` asked for too many links lately (and records this request if not).
 fn over_limit(ctx: &RequestContext<'_>, provider: &EmailProvider, email: &str) -> bool {
@@ -56,14 +43,10 @@ fn over_limit(ctx: &RequestContext<'_>, provider: &EmailProvider, email: &str) -
 
 pub(super) async fn send_link(
     ctx: &RequestContext<'_>,
-    provider: &EmailProvider,
+    email_provider: &EmailSignIn,
 ) -> Result<AuthResponse, Error> {
-    let Some(adapter) = &ctx.auth.adapter else {
-        return Err(Error::new(
-            ErrorKind::MissingAdapter,
-            "Email login requires an adapter",
-        ));
-    };
+    let provider = &email_provider.provider;
+    let adapter = &email_provider.adapter;
     let typed = ctx
         .body
         .get("email")
@@ -76,7 +59,7 @@ pub(super) async fn send_link(
         )
     })?;
     let user = match adapter.get_user_by_email(&email).await? {
-        Some(stored) => user_of(&stored),
+        Some(stored) => User::from(&stored),
         None => User::new(random::uuid_v4()).email(email.clone()),
     };
     let verified = Verified {
@@ -119,7 +102,7 @@ pub(super) async fn send_link(
             .append_pair("email", &email)
             .finish()
     );
-    let hashed = hash_token(ctx, provider, &token);
+    let hashed = email_provider.hash_token(&token, &ctx.auth.csrf_secret);
     adapter
         .create_verification_token(VerificationToken {
             identifier: email.clone(),
@@ -143,6 +126,6 @@ pub(super) async fn send_link(
     Ok(AuthResponse::redirect(format!(
         "{}?provider={}&type=email",
         ctx.action_url("verify-request"),
-        crate::cookies::encode_component(&provider.id)
+        crate::encoding::encode_component(&provider.id)
     )))
 }

@@ -5,10 +5,10 @@ use http::StatusCode;
 use super::{authorization, send_token};
 use crate::{
     context::RequestContext,
-    cookies::encode_component,
+    encoding::encode_component,
     error::{Error, ErrorKind},
     pages::{self, SignInPage, SignInProvider},
-    providers::Provider,
+    providers::PreparedProvider,
     response::AuthResponse,
 };
 
@@ -50,18 +50,18 @@ pub(super) fn page(ctx: &RequestContext<'_>) -> Result<AuthResponse, Error> {
         .iter()
         .zip(&urls)
         .map(|(provider, (signin, callback))| match provider {
-            Provider::Credentials(p) => SignInProvider::Credentials {
+            PreparedProvider::Credentials(p) => SignInProvider::Credentials {
                 id: provider.id(),
                 name: provider.name(),
                 callback_url: callback,
-                fields: p.form_fields(),
+                fields: p.provider.form_fields(),
             },
-            Provider::Email(_) => SignInProvider::Email {
+            PreparedProvider::Email(_) => SignInProvider::Email {
                 id: provider.id(),
                 name: provider.name(),
                 signin_url: signin,
             },
-            Provider::OAuth(p) => SignInProvider::OAuth {
+            PreparedProvider::OAuth(p) => SignInProvider::OAuth {
                 id: provider.id(),
                 name: provider.name(),
                 signin_url: signin,
@@ -88,10 +88,10 @@ pub(super) fn page(ctx: &RequestContext<'_>) -> Result<AuthResponse, Error> {
 pub(super) async fn start(ctx: &RequestContext<'_>) -> Result<AuthResponse, Error> {
     ctx.require_csrf()?;
     match ctx.provider {
-        None | Some(Provider::Credentials(_)) => {
+        None | Some(PreparedProvider::Credentials(_)) => {
             Ok(AuthResponse::redirect(ctx.action_url("signin")))
         }
-        Some(Provider::OAuth(p)) => authorization::redirect(ctx, p).await,
-        Some(Provider::Email(p)) => send_token::send_link(ctx, p).await,
+        Some(PreparedProvider::OAuth(p)) => authorization::redirect(ctx, p).await,
+        Some(PreparedProvider::Email(p)) => send_token::send_link(ctx, p).await,
     }
 }

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::providers::ProviderKind;
+use crate::model::{ProviderKind, User};
 
 /// An instant, in milliseconds since the Unix epoch (JavaScript's `Date`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -127,4 +127,16 @@ pub struct Authenticator {
     pub credential_backed_up: bool,
     /// Comma-separated transports (`internal,hybrid`).
     pub transports: Option<String>,
+}
+
+/// A stored user as callbacks see users.
+impl From<&AdapterUser> for User {
+    fn from(user: &AdapterUser) -> Self {
+        Self {
+            id: Some(user.id.clone()),
+            name: user.name.clone(),
+            email: user.email.clone(),
+            image: user.image.clone(),
+        }
+    }
 }

@@ -24,7 +24,7 @@ use super::{
     Adapter, AdapterAccount, AdapterSession, AdapterUser, Authenticator, SessionUpdate, Timestamp,
     UserUpdate, VerificationToken,
 };
-use crate::{ErrorKind, Result, providers::ProviderKind, random::uuid_v4};
+use crate::{ErrorKind, Result, model::ProviderKind, random::uuid_v4};
 
 /// How many tasks the concurrency checks start at once.
 pub const CONCURRENCY: usize = 16;

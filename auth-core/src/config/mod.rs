@@ -1,155 +1,28 @@
-//! [`AuthConfig`]: every option, set with a builder, validated once by [`AuthConfig::build`].
+//! [`AuthConfig`]: every option, set with a builder; `build()` (next to `Auth`) validates it once.
 
 mod env;
-pub(crate) mod origin;
+mod options;
+mod validate;
 
 use std::{collections::HashMap, fmt, sync::Arc};
 
+pub use options::{
+    DEFAULT_MAX_BODY_BYTES, DEFAULT_UPDATE_AGE, JwtOptions, Pages, SessionOptions, SessionStrategy,
+};
+
 use crate::{
     adapter::Adapter,
-    auth::Auth,
     callbacks::{Callbacks, DefaultCallbacks, Events, NoEvents},
     clock::{Clock, SystemClock},
     cookies::{CookieKind, CookieOverride},
-    error::ErrorKind,
-    jwt::JwtCodec,
     oauth::HttpClient,
     pages::Theme,
     providers::Provider,
     secret::{Secret, SecretList},
 };
 
-/// Thirty days, Auth.js's default session lifetime.
-pub const DEFAULT_MAX_AGE: i64 = 30 * 24 * 60 * 60;
-/// One day, Auth.js's default database-session write throttle.
-pub const DEFAULT_UPDATE_AGE: i64 = 24 * 60 * 60;
-/// The default cap on request bodies. Auth.js posts are small forms or JSON.
-pub const DEFAULT_MAX_BODY_BYTES: usize = 64 * 1024;
-
-/// How sessions are kept.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SessionStrategy {
-    /// An encrypted JWT in a cookie (the default without an adapter).
-    Jwt,
-    /// A session row in a database, its id in the cookie (needs an adapter).
-    Database,
-}
-
-/// Session options (Auth.js's `session`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SessionOptions {
-    /// The strategy; `None` picks Auth.js's default (database with an adapter, else JWT).
-    pub strategy: Option<SessionStrategy>,
-    /// Session lifetime in seconds (default 30 days).
-    pub max_age: i64,
-    /// How often a database session is extended, in seconds (default 1 day).
-    pub update_age: i64,
-}
-
-impl Default for SessionOptions {
-    fn default() -> Self {
-        Self {
-            strategy: None,
-            max_age: DEFAULT_MAX_AGE,
-            update_age: DEFAULT_UPDATE_AGE,
-        }
-    }
-}
-
-/// JWT options (Auth.js's `jwt`).
-#[derive(Clone, Default)]
-pub struct JwtOptions {
-    /// Lifetime of the token's `exp`, in seconds (default: the session's `max_age`).
-    pub max_age: Option<i64>,
-    /// A replacement for the built-in JWE encoding of the session token.
-    pub codec: Option<Arc<dyn JwtCodec>>,
-}
-
-impl fmt::Debug for JwtOptions {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("JwtOptions")
-            .field("max_age", &self.max_age)
-            .field("codec", &self.codec.as_ref().map(|_| "custom"))
-            .finish()
-    }
-}
-
-/// Custom pages (Auth.js's `pages`): paths (or URLs) of your own pages.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Pages {
-    /// Replaces the built-in sign-in page.
-    pub sign_in: Option<String>,
-    /// Replaces the built-in sign-out page.
-    pub sign_out: Option<String>,
-    /// Replaces the built-in error page.
-    pub error: Option<String>,
-    /// Replaces the built-in "check your email" page.
-    pub verify_request: Option<String>,
-    /// Where new users go after their first sign-in.
-    pub new_user: Option<String>,
-}
-
-/// A configuration `build()` refused; each variant is one of Auth.js's configuration assertions.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum ConfigError {
-    /// No secret: set `AUTH_SECRET` (generate one with `cargo xtask secret`).
-    #[error("MissingSecret: Please define a `secret` (AUTH_SECRET)")]
-    MissingSecret,
-    /// Neither a public URL (`AUTH_URL`) nor `trust_host`: the origin cannot be trusted.
-    #[error(
-        "UntrustedHost: set the public URL (AUTH_URL) or trust the Host header (AUTH_TRUST_HOST=true)"
-    )]
-    UntrustedHost,
-    /// The public URL is not an absolute http(s) URL.
-    #[error("Configuration: invalid url {0:?}")]
-    InvalidUrl(String),
-    /// The base path is not a path.
-    #[error(
-        "Configuration: invalid base path {0:?}: it must start with '/' and hold no '?', '#' or '\\'"
-    )]
-    InvalidBasePath(String),
-    /// Two providers share an id, or an id is not usable in a URL.
-    #[error("Configuration: invalid or duplicate provider id {0:?}")]
-    InvalidProviderId(String),
-    /// A credentials provider has no `authorize`.
-    #[error("MissingAuthorize: the credentials provider {0:?} has no `authorize`")]
-    MissingAuthorize(String),
-    /// Database sessions were asked for with only credentials providers.
-    #[error("UnsupportedStrategy: signing in with credentials only works with JWT sessions")]
-    UnsupportedStrategy,
-    /// Database sessions need an adapter.
-    #[error("MissingAdapter: database sessions need an adapter")]
-    MissingAdapter,
-    /// A lifetime is not positive.
-    #[error("Configuration: {0} must be positive")]
-    InvalidDuration(&'static str),
-    /// An OAuth provider has neither an issuer nor this endpoint.
-    #[error(
-        "InvalidEndpoints: Provider \"{0}\" is missing both `issuer` and `{1}` endpoint config. At least one of them is required"
-    )]
-    InvalidEndpoints(String, &'static str),
-    /// An OAuth provider has no client id (`AUTH_<ID>_ID`).
-    #[error("Configuration: provider \"{0}\" has no client id (set AUTH_{1}_ID)")]
-    MissingClientId(String, String),
-}
-
-impl ConfigError {
-    /// The Auth.js error kind of this assertion.
-    pub fn kind(&self) -> ErrorKind {
-        match self {
-            Self::MissingSecret => ErrorKind::MissingSecret,
-            Self::UntrustedHost => ErrorKind::UntrustedHost,
-            Self::MissingAuthorize(_) => ErrorKind::MissingAuthorize,
-            Self::UnsupportedStrategy => ErrorKind::UnsupportedStrategy,
-            Self::MissingAdapter => ErrorKind::MissingAdapter,
-            Self::InvalidEndpoints(..) => ErrorKind::InvalidEndpoints,
-            _ => ErrorKind::Configuration,
-        }
-    }
-}
-
-/// The configuration of [`Auth`]: a builder whose [`build`](Self::build) checks everything once.
+/// The configuration of [`Auth`](crate::Auth): a builder whose [`build`](Self::build) checks
+/// everything once.
 ///
 /// ```
 /// use auth_core::{AuthConfig, User, providers::{CredentialInput, CredentialsProvider}};
@@ -269,6 +142,14 @@ impl AuthConfig {
         } else {
             SessionStrategy::Jwt
         })
+    }
+
+    /// The store of database sessions: the adapter under the database strategy, else `None`.
+    pub(crate) fn session_store(&self) -> Option<Arc<dyn Adapter>> {
+        match self.session_strategy() {
+            SessionStrategy::Database => self.adapter.clone(),
+            SessionStrategy::Jwt => None,
+        }
     }
 
     /// Replaces the outbound HTTP client of OAuth providers (default: reqwest with rustls).
@@ -427,179 +308,7 @@ impl AuthConfig {
         env::apply(&mut self, &get);
         self
     }
-
-    /// Validates the configuration and prepares everything requests need (derived keys, cookie
-    /// tables, page data), so no request does avoidable work.
-    pub fn build(self) -> Result<Auth, ConfigError> {
-        self.validate()?;
-        Auth::from_config(self)
-    }
-
-    fn validate(&self) -> Result<(), ConfigError> {
-        if self.url.is_none() && self.trust_host != Some(true) {
-            return Err(ConfigError::UntrustedHost);
-        }
-        if self.secrets.is_empty() {
-            return Err(ConfigError::MissingSecret);
-        }
-        if self.session.max_age <= 0 {
-            return Err(ConfigError::InvalidDuration("session.max_age"));
-        }
-        if self.session.update_age < 0 {
-            return Err(ConfigError::InvalidDuration("session.update_age"));
-        }
-        if self.jwt.max_age.is_some_and(|m| m <= 0) {
-            return Err(ConfigError::InvalidDuration("jwt.max_age"));
-        }
-        let mut seen = std::collections::HashSet::new();
-        for provider in &self.providers {
-            let id = provider.id();
-            let usable = !id.is_empty()
-                && id != "undefined"
-                && id
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.');
-            if !usable || !seen.insert(id.to_owned()) {
-                return Err(ConfigError::InvalidProviderId(id.to_owned()));
-            }
-            match provider {
-                Provider::Credentials(p) if p.authorizer().is_none() => {
-                    return Err(ConfigError::MissingAuthorize(id.to_owned()));
-                }
-                Provider::Email(p) => {
-                    if self.adapter.is_none() {
-                        return Err(ConfigError::MissingAdapter);
-                    }
-                    if p.max_age <= 0 {
-                        return Err(ConfigError::InvalidDuration("email max_age"));
-                    }
-                }
-                Provider::OAuth(p) => {
-                    validate_oauth(p)?;
-                    let proxy = p
-                        .redirect_proxy_url
-                        .as_ref()
-                        .or(self.redirect_proxy_url.as_ref());
-                    if let Some(url) = proxy
-                        && origin::parse_public_url(url).is_none()
-                    {
-                        return Err(ConfigError::InvalidUrl(url.clone()));
-                    }
-                }
-                _ => {}
-            }
-        }
-        if self.session_strategy() == SessionStrategy::Database {
-            if self.adapter.is_none() {
-                return Err(ConfigError::MissingAdapter);
-            }
-            // Credentials sign in with JWTs unless they opted into database sessions.
-            let only_jwt_credentials = !self.providers.is_empty()
-                && self.providers.iter().all(|p| match p {
-                    Provider::Credentials(c) => !c.uses_database_sessions(),
-                    _ => false,
-                });
-            // Auth.js only asserts this for an explicit strategy; an implicit one (an adapter)
-            // would leave every credentials sign-in without a readable session.
-            if only_jwt_credentials {
-                return Err(ConfigError::UnsupportedStrategy);
-            }
-        }
-        Ok(())
-    }
-}
-
-/// Auth.js's `InvalidEndpoints` assertion, and a client id.
-fn validate_oauth(p: &crate::providers::OAuthProvider) -> Result<(), ConfigError> {
-    let id = p.provider_id();
-    if p.client_id.as_deref().is_none_or(str::is_empty) {
-        let env = crate::providers::env_prefix(id)
-            .trim_start_matches("AUTH_")
-            .to_owned();
-        return Err(ConfigError::MissingClientId(id.to_owned(), env));
-    }
-    if p.issuer.is_none() {
-        let missing = if p.authorization_url.is_none() {
-            Some("authorization")
-        } else if p.token_url.is_none() {
-            Some("token")
-        } else if p.userinfo_url.is_none() && p.userinfo.is_none() {
-            Some("userinfo")
-        } else {
-            None
-        };
-        if let Some(endpoint) = missing {
-            return Err(ConfigError::InvalidEndpoints(id.to_owned(), endpoint));
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::providers::CredentialsProvider;
-
-    fn base() -> AuthConfig {
-        AuthConfig::new().secret("s").trust_host(true)
-    }
-
-    #[test]
-    fn each_assertion_has_its_error() {
-        assert_eq!(
-            AuthConfig::new().secret("s").build().err(),
-            Some(ConfigError::UntrustedHost)
-        );
-        assert_eq!(
-            AuthConfig::new().trust_host(true).build().err(),
-            Some(ConfigError::MissingSecret)
-        );
-        assert_eq!(
-            base().provider(CredentialsProvider::new()).build().err(),
-            Some(ConfigError::MissingAuthorize("credentials".into()))
-        );
-        let creds = CredentialsProvider::new().authorize(|_| async { Ok(None) });
-        assert_eq!(
-            base()
-                .provider(creds.clone())
-                .session(SessionOptions {
-                    strategy: Some(SessionStrategy::Database),
-                    ..Default::default()
-                })
-                .build()
-                .err(),
-            Some(ConfigError::MissingAdapter)
-        );
-        assert_eq!(
-            base().provider(creds.clone()).provider(creds).build().err(),
-            Some(ConfigError::InvalidProviderId("credentials".into()))
-        );
-        assert_eq!(
-            base().base_path("auth").build().err(),
-            Some(ConfigError::InvalidBasePath("auth".into()))
-        );
-        assert_eq!(
-            AuthConfig::new().secret("s").url("ftp://x").build().err(),
-            Some(ConfigError::InvalidUrl("ftp://x".into()))
-        );
-        assert_eq!(ConfigError::MissingSecret.kind(), ErrorKind::MissingSecret);
-    }
-
-    #[test]
-    fn base_path_comes_from_the_url_unless_set() {
-        let auth = AuthConfig::new()
-            .secret("s")
-            .url("https://a.test/api/auth")
-            .build()
-            .expect("ok");
-        assert_eq!(auth.base_path(), "/api/auth");
-        let auth = AuthConfig::new()
-            .secret("s")
-            .url("https://a.test/api/auth")
-            .base_path("/custom/")
-            .build()
-            .expect("ok");
-        assert_eq!(auth.base_path(), "/custom");
-        assert_eq!(base().build().expect("ok").base_path(), "/auth");
-    }
-}
+mod tests;

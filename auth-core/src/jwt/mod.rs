@@ -27,12 +27,14 @@ pub use claims::{CLOCK_TOLERANCE_SECS, Claims, JwtError};
 pub use jwe::{DerivedKey, JweError};
 
 use crate::{
-    config::DEFAULT_MAX_AGE,
     cookies::{RequestCookies, SessionCookies},
     error::{Error, ErrorKind},
     model::Token,
     secret::SecretList,
 };
+
+/// Thirty days, Auth.js's default session lifetime (and of the JWT inside it), in seconds.
+pub const DEFAULT_MAX_AGE: i64 = 30 * 24 * 60 * 60;
 
 /// The keys of one salt, derived from every secret once (the first secret encrypts).
 #[derive(Debug)]

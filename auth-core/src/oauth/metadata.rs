@@ -11,7 +11,9 @@ use jsonwebtoken::jwk::JwkSet;
 use serde::Deserialize;
 
 use super::{HttpClient, callback_error, get_json};
-use crate::{error::Error, providers::OAuthProvider};
+use url::Url;
+
+use crate::error::Error;
 
 /// The placeholder Microsoft Entra ID puts in the issuer of multi-tenant discovery documents.
 pub(crate) const TENANT_PLACEHOLDER: &str = "{tenantid}";
@@ -22,18 +24,42 @@ const TTL: Duration = Duration::from_secs(60 * 60);
 /// of forged tokens cannot turn into a flood of requests to the provider.
 const REFETCH_INTERVAL: Duration = Duration::from_secs(10);
 
-/// The endpoints and capabilities of an authorization server.
-#[derive(Debug, Clone, Default, Deserialize)]
+/// The endpoints and capabilities of an authorization server, parsed once (at build for
+/// configured endpoints, at discovery for discovered ones).
+#[derive(Debug, Clone, Default)]
 pub(crate) struct Metadata {
-    pub(crate) issuer: String,
-    pub(crate) authorization_endpoint: Option<String>,
-    pub(crate) token_endpoint: Option<String>,
-    pub(crate) userinfo_endpoint: Option<String>,
-    pub(crate) jwks_uri: Option<String>,
-    #[serde(default)]
+    /// The issuer exactly as announced (compared verbatim with `iss`); `None` without one.
+    pub(crate) issuer: Option<String>,
+    pub(crate) authorization_endpoint: Option<Url>,
+    pub(crate) token_endpoint: Option<Url>,
+    pub(crate) userinfo_endpoint: Option<Url>,
+    pub(crate) jwks_uri: Option<Url>,
     pub(crate) authorization_response_iss_parameter_supported: bool,
-    #[serde(default)]
     pub(crate) id_token_signing_alg_values_supported: Vec<String>,
+}
+
+/// A discovery document as it arrives.
+#[derive(Deserialize)]
+struct Discovered {
+    issuer: String,
+    authorization_endpoint: Option<String>,
+    token_endpoint: Option<String>,
+    userinfo_endpoint: Option<String>,
+    jwks_uri: Option<String>,
+    #[serde(default)]
+    authorization_response_iss_parameter_supported: bool,
+    #[serde(default)]
+    id_token_signing_alg_values_supported: Vec<String>,
+}
+
+/// A provider's endpoints as `build()` fixed them: either complete (no request fetches
+/// anything) or to be completed by discovery at `issuer`, configured values taking precedence.
+#[derive(Debug, Clone)]
+pub(crate) struct Endpoints {
+    /// The configured endpoints (and issuer).
+    pub(crate) configured: Arc<Metadata>,
+    /// Where discovery happens, when the configured endpoints are not enough.
+    pub(crate) discovery: Option<Url>,
 }
 
 struct Entry<T> {
@@ -55,47 +81,30 @@ fn normalize_issuer(issuer: &str) -> &str {
 }
 
 impl MetadataCache {
-    /// The provider's metadata: discovery (cached) when it has an issuer, with configured
-    /// endpoints taking precedence; only the configured endpoints otherwise.
-    pub(crate) async fn for_provider(
+    /// The provider's metadata: the configured endpoints, completed by (cached) discovery
+    /// when they need it.
+    pub(crate) async fn for_endpoints(
         &self,
         client: &dyn HttpClient,
-        provider: &OAuthProvider,
+        endpoints: &Endpoints,
     ) -> Result<Arc<Metadata>, Error> {
-        let Some(issuer) = provider.issuer.as_deref() else {
-            return Ok(Arc::new(Metadata {
-                issuer: String::new(),
-                authorization_endpoint: provider.authorization_url.clone(),
-                token_endpoint: provider.token_url.clone(),
-                userinfo_endpoint: provider.userinfo_url.clone(),
-                jwks_uri: provider.jwks_url.clone(),
-                ..Metadata::default()
-            }));
+        let Some(issuer) = &endpoints.discovery else {
+            return Ok(endpoints.configured.clone());
         };
-        let complete = provider.authorization_url.is_some()
-            && provider.token_url.is_some()
-            && (provider.jwks_url.is_some() || !provider.id_token)
-            && (provider.userinfo_url.is_some() || provider.id_token);
-        let discovered = if complete {
-            Arc::new(Metadata {
-                issuer: issuer.to_owned(),
-                ..Metadata::default()
-            })
-        } else {
-            self.discover(client, issuer).await?
-        };
-        let pick = |configured: &Option<String>, found: &Option<String>| {
+        let discovered = self.discover(client, issuer).await?;
+        let configured = &*endpoints.configured;
+        let pick = |configured: &Option<Url>, found: &Option<Url>| {
             configured.clone().or_else(|| found.clone())
         };
         Ok(Arc::new(Metadata {
             issuer: discovered.issuer.clone(),
             authorization_endpoint: pick(
-                &provider.authorization_url,
+                &configured.authorization_endpoint,
                 &discovered.authorization_endpoint,
             ),
-            token_endpoint: pick(&provider.token_url, &discovered.token_endpoint),
-            userinfo_endpoint: pick(&provider.userinfo_url, &discovered.userinfo_endpoint),
-            jwks_uri: pick(&provider.jwks_url, &discovered.jwks_uri),
+            token_endpoint: pick(&configured.token_endpoint, &discovered.token_endpoint),
+            userinfo_endpoint: pick(&configured.userinfo_endpoint, &discovered.userinfo_endpoint),
+            jwks_uri: pick(&configured.jwks_uri, &discovered.jwks_uri),
             authorization_response_iss_parameter_supported: discovered
                 .authorization_response_iss_parameter_supported,
             id_token_signing_alg_values_supported: discovered
@@ -107,8 +116,9 @@ impl MetadataCache {
     async fn discover(
         &self,
         client: &dyn HttpClient,
-        issuer: &str,
+        issuer: &Url,
     ) -> Result<Arc<Metadata>, Error> {
+        let issuer = issuer.as_str();
         if let Some(hit) = fresh(&self.discovery, issuer) {
             return Ok(hit);
         }
@@ -117,19 +127,34 @@ impl MetadataCache {
             normalize_issuer(issuer)
         );
         let document = get_json(client, &url, None).await?;
-        let metadata: Metadata = serde_json::from_value(document).map_err(|e| {
+        let invalid = |e: &dyn std::fmt::Display| {
             callback_error(format!("discovery document of {issuer} is invalid: {e}"))
-        })?;
+        };
+        let found: Discovered = serde_json::from_value(document).map_err(|e| invalid(&e))?;
         // Microsoft's multi-tenant endpoints announce `…/{tenantid}/v2.0`: the tenant is only
         // known from each id_token's `tid`.
-        let templated = metadata.issuer.contains(TENANT_PLACEHOLDER);
-        if !templated && normalize_issuer(&metadata.issuer) != normalize_issuer(issuer) {
+        let templated = found.issuer.contains(TENANT_PLACEHOLDER);
+        if !templated && normalize_issuer(&found.issuer) != normalize_issuer(issuer) {
             return Err(callback_error(format!(
                 "discovery of {issuer} announced another issuer ({}); check the issuer setting",
-                metadata.issuer
+                found.issuer
             )));
         }
-        let metadata = Arc::new(metadata);
+        let parse = |endpoint: Option<String>| -> Result<Option<Url>, Error> {
+            endpoint
+                .map(|text| Url::parse(&text).map_err(|e| invalid(&e)))
+                .transpose()
+        };
+        let metadata = Arc::new(Metadata {
+            issuer: Some(found.issuer),
+            authorization_endpoint: parse(found.authorization_endpoint)?,
+            token_endpoint: parse(found.token_endpoint)?,
+            userinfo_endpoint: parse(found.userinfo_endpoint)?,
+            jwks_uri: parse(found.jwks_uri)?,
+            authorization_response_iss_parameter_supported: found
+                .authorization_response_iss_parameter_supported,
+            id_token_signing_alg_values_supported: found.id_token_signing_alg_values_supported,
+        });
         store(&self.discovery, issuer, metadata.clone());
         Ok(metadata)
     }
@@ -139,7 +164,7 @@ impl MetadataCache {
     pub(crate) async fn jwks(
         &self,
         client: &dyn HttpClient,
-        url: &str,
+        url: &Url,
         refresh: bool,
     ) -> Result<Arc<JwkSet>, Error> {
         let cached = {
@@ -147,7 +172,7 @@ impl MetadataCache {
                 .jwks
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
-            map.get(url)
+            map.get(url.as_str())
                 .map(|e| (e.fetched.elapsed(), e.refreshed, e.value.clone()))
         };
         if let Some((age, refreshed, value)) = cached {
@@ -160,7 +185,7 @@ impl MetadataCache {
                 return Ok(value);
             }
         }
-        let document = get_json(client, url, None).await?;
+        let document = get_json(client, url.as_str(), None).await?;
         let set: JwkSet = serde_json::from_value(document)
             .map_err(|e| callback_error(format!("the key set at {url} is invalid: {e}")))?;
         let set = Arc::new(set);
@@ -170,7 +195,7 @@ impl MetadataCache {
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         let now = Instant::now();
         map.insert(
-            url.to_owned(),
+            url.as_str().to_owned(),
             Entry {
                 fetched: now,
                 refreshed: refresh.then_some(now),

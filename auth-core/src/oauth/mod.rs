@@ -11,6 +11,7 @@ pub(crate) mod token;
 pub use http::ReqwestClient;
 pub(crate) use http::default_client;
 pub use http::{HttpClient, HttpError, HttpFuture, NoHttpClient};
+pub use token::ClientAuth;
 
 use serde_json::Value;
 

@@ -14,7 +14,19 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::{HttpClient, HttpError, callback_error};
-use crate::{error::Error, providers::ClientAuth, secret::Secret};
+use crate::{error::Error, secret::Secret};
+
+/// How the client authenticates at the token endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ClientAuth {
+    /// `client_secret_basic`: HTTP Basic with the form-encoded id and secret (default).
+    #[default]
+    SecretBasic,
+    /// `client_secret_post`: id and secret in the form body.
+    SecretPost,
+    /// `none`: a public client (PKCE only).
+    None,
+}
 
 /// Every field of the token response that is not a standard one (`id_token`, …).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -42,7 +54,7 @@ type TokenClient = Client<
 
 /// One code exchange.
 pub(crate) struct CodeExchange<'a> {
-    pub(crate) token_url: &'a str,
+    pub(crate) token_url: &'a url::Url,
     pub(crate) client_id: &'a str,
     pub(crate) client_secret: Option<&'a Secret>,
     pub(crate) auth: ClientAuth,
@@ -95,8 +107,7 @@ pub(crate) async fn exchange(
     client: &dyn HttpClient,
     request: CodeExchange<'_>,
 ) -> Result<Map<String, Value>, Error> {
-    let token_url = TokenUrl::new(request.token_url.to_owned())
-        .map_err(|e| callback_error(format!("invalid token endpoint: {e}")))?;
+    let token_url = TokenUrl::from_url(request.token_url.clone());
     let redirect_url = RedirectUrl::new(request.redirect_uri.to_owned())
         .map_err(|e| callback_error(format!("invalid redirect URI: {e}")))?;
     let mut oauth: TokenClient = Client::new(ClientId::new(request.client_id.to_owned()))

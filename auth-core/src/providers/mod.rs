@@ -6,47 +6,20 @@
 mod credentials;
 mod email;
 mod oauth;
+mod prepared;
 pub mod presets;
 
-use serde::{Deserialize, Serialize};
-
+pub use crate::{model::ProviderKind, oauth::ClientAuth};
 pub use credentials::{
     Authorize, AuthorizeFuture, CredentialInput, Credentials, CredentialsProvider,
 };
 pub use email::{EmailProvider, NormalizeFn, RateLimit, default_normalize};
 pub use oauth::{
-    Checks, ClientAuth, OAuthProvider, ProfileFn, ProviderStyle, TokenSet, UserinfoFn,
-    default_profile,
+    Checks, OAuthProvider, ProfileFn, ProviderStyle, TokenSet, UserinfoFn, default_profile,
 };
-
-/// The kind of a provider (Auth.js's provider `type`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ProviderKind {
-    /// OAuth 2.
-    OAuth,
-    /// OpenID Connect.
-    Oidc,
-    /// Email magic links.
-    Email,
-    /// Username and password (or anything `authorize` checks).
-    Credentials,
-    /// WebAuthn passkeys.
-    WebAuthn,
-}
-
-impl ProviderKind {
-    /// The `type` string Auth.js uses.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::OAuth => "oauth",
-            Self::Oidc => "oidc",
-            Self::Email => "email",
-            Self::Credentials => "credentials",
-            Self::WebAuthn => "webauthn",
-        }
-    }
-}
+pub(crate) use prepared::{
+    CredentialsSignIn, EmailSignIn, OAuthClient, PreparedProvider, Surroundings,
+};
 
 /// A configured provider.
 #[derive(Clone, Debug)]

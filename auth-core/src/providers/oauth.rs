@@ -5,19 +5,7 @@ use std::{fmt, sync::Arc};
 use serde_json::{Map, Value};
 
 use super::ProviderKind;
-use crate::{Result, model::User, secret::Secret};
-
-/// How the client authenticates at the token endpoint.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum ClientAuth {
-    /// `client_secret_basic`: HTTP Basic with the form-encoded id and secret (default).
-    #[default]
-    SecretBasic,
-    /// `client_secret_post`: id and secret in the form body.
-    SecretPost,
-    /// `none`: a public client (PKCE only).
-    None,
-}
+use crate::{Result, model::User, oauth::ClientAuth, secret::Secret};
 
 /// Which checks protect the authorization round trip.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,23 +1,23 @@
 //! Credentials sign-in (spec §10): `authorize`, the `sign_in` callback, then always a JWT
 //! session cookie, whatever the session strategy. POST only, CSRF required.
 
-use crate::actions::login::{self, Verified};
+use crate::actions::login::{self, Login, UserStatus, Verified};
 use crate::{
-    SessionStrategy,
-    adapter::AdapterUser,
     context::RequestContext,
     error::{Error, ErrorKind},
     model::{Account, User},
-    providers::{Credentials, CredentialsProvider, ProviderKind},
+    providers::{Credentials, CredentialsSignIn, ProviderKind},
     random,
     request::Method,
     response::AuthResponse,
+    session::Keep,
 };
 
 pub(super) async fn sign_in(
     ctx: &RequestContext<'_>,
-    provider: &CredentialsProvider,
+    credentials_provider: &CredentialsSignIn,
 ) -> Result<AuthResponse, Error> {
+    let provider = &credentials_provider.provider;
     if ctx.method != Method::Post {
         return Err(Error::new(
             ErrorKind::InvalidProvider,
@@ -25,18 +25,13 @@ pub(super) async fn sign_in(
         ));
     }
     ctx.require_csrf()?;
-    let Some(authorize) = provider.authorizer() else {
-        return Err(Error::new(
-            ErrorKind::MissingAuthorize,
-            "no authorize function",
-        ));
-    };
     let credentials = Credentials {
         fields: ctx.body.clone(),
         headers: ctx.headers.clone(),
         url: ctx.url.clone(),
     };
-    let user = authorize
+    let user = credentials_provider
+        .authorize
         .authorize(credentials.clone())
         .await?
         .ok_or_else(|| Error::credentials_signin("credentials"))?;
@@ -61,30 +56,13 @@ pub(super) async fn sign_in(
         return Ok(redirect);
     }
     // Credentials never touch the adapter (Auth.js), unless the provider opted into database
-    // sessions: then the user must be stored for the session row to point at.
-    let database =
-        provider.uses_database_sessions() && ctx.auth.strategy == SessionStrategy::Database;
-    if database && let Some(adapter) = &ctx.auth.adapter {
-        let id = verified.user.id.clone().unwrap_or_default();
-        if adapter.get_user(&id).await?.is_none() {
-            adapter
-                .create_user(AdapterUser {
-                    id,
-                    name: verified.user.name.clone(),
-                    email: verified.user.email.clone(),
-                    email_verified: None,
-                    image: verified.user.image.clone(),
-                })
-                .await?;
-        }
-    }
-    login::establish_session(
-        ctx,
-        &verified,
-        &verified.user,
-        Some(false),
-        database,
-        Vec::new(),
-    )
-    .await
+    // sessions: then the sessions store the user for the session row to point at.
+    let keep = Keep::Credentials {
+        database_sessions: provider.uses_database_sessions(),
+    };
+    let login = Login {
+        user: verified.user.clone(),
+        status: UserStatus::Returning,
+    };
+    login::establish_session(ctx, &verified, &login, keep, Vec::new()).await
 }

@@ -6,21 +6,17 @@ use std::collections::HashMap;
 use http::StatusCode;
 
 use crate::{
-    SessionStrategy,
-    actions::{
-        login::{self, Verified},
-        send_token::hash_token,
-    },
+    actions::login::{self, Verified},
     context::RequestContext,
     error::{Error, ErrorKind},
     model::{Account, User},
     oauth::callback_error,
     pages,
-    providers::{EmailProvider, ProviderKind},
+    providers::{EmailSignIn, ProviderKind},
     random,
     request::Method,
     response::AuthResponse,
-    session::user_of,
+    session::Keep,
 };
 
 fn verification(message: &'static str) -> Error {
@@ -29,8 +25,10 @@ fn verification(message: &'static str) -> Error {
 
 pub(super) async fn callback(
     ctx: &RequestContext<'_>,
-    provider: &EmailProvider,
+    email_provider: &EmailSignIn,
 ) -> Result<AuthResponse, Error> {
+    let provider = &email_provider.provider;
+    let adapter = &*email_provider.adapter;
     let params: HashMap<String, String> = match ctx.method {
         Method::Get => ctx.query.clone(),
         Method::Post => ctx
@@ -64,16 +62,10 @@ pub(super) async fn callback(
         }
         (false, Method::Get) => {}
     }
-    let Some(adapter) = &ctx.auth.adapter else {
-        return Err(Error::new(
-            ErrorKind::MissingAdapter,
-            "Email login requires an adapter",
-        ));
-    };
     let email = params
         .get("email")
         .ok_or_else(|| verification("the magic link has no email"))?;
-    let hashed = hash_token(ctx, provider, token);
+    let hashed = email_provider.hash_token(token, &ctx.auth.csrf_secret);
     let invite = adapter
         .use_verification_token(email, &hashed)
         .await?
@@ -82,7 +74,7 @@ pub(super) async fn callback(
         return Err(verification("expired magic link"));
     }
     let user = match adapter.get_user_by_email(&invite.identifier).await? {
-        Some(stored) => user_of(&stored),
+        Some(stored) => User::from(&stored),
         None => User::new(random::uuid_v4()).email(invite.identifier.clone()),
     };
     let verified = Verified {
@@ -100,7 +92,6 @@ pub(super) async fn callback(
     if let Some(redirect) = login::ask_sign_in(ctx, &verified).await? {
         return Ok(redirect);
     }
-    let (user, is_new_user) = login::handle_email_login(ctx, &verified).await?;
-    let database = ctx.auth.strategy == SessionStrategy::Database;
-    login::establish_session(ctx, &verified, &user, is_new_user, database, Vec::new()).await
+    let login = login::handle_email_login(ctx, adapter, &verified).await?;
+    login::establish_session(ctx, &verified, &login, Keep::ByStrategy, Vec::new()).await
 }

@@ -8,7 +8,7 @@ mod oauth;
 use crate::{
     context::RequestContext,
     error::{Error, ErrorKind},
-    providers::Provider,
+    providers::PreparedProvider,
     response::AuthResponse,
 };
 
@@ -20,8 +20,8 @@ pub(super) async fn handle(ctx: &RequestContext<'_>) -> Result<AuthResponse, Err
         ));
     };
     match provider {
-        Provider::Credentials(p) => credentials::sign_in(ctx, p).await,
-        Provider::OAuth(p) => oauth::callback(ctx, p).await,
-        Provider::Email(p) => email::callback(ctx, p).await,
+        PreparedProvider::Credentials(p) => credentials::sign_in(ctx, p).await,
+        PreparedProvider::OAuth(p) => oauth::callback(ctx, p).await,
+        PreparedProvider::Email(p) => email::callback(ctx, p).await,
     }
 }

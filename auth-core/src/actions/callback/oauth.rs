@@ -7,7 +7,6 @@ use serde_json::Value;
 
 use crate::actions::login::{self, Verified};
 use crate::{
-    SessionStrategy,
     context::RequestContext,
     cookies::SetCookie,
     error::{CheckFailure, Error, ErrorKind},
@@ -19,11 +18,12 @@ use crate::{
         id_token::{self, Expected, IdTokenError},
         token::{self, CodeExchange},
     },
-    providers::{OAuthProvider, ProviderKind, TokenSet},
+    providers::{OAuthClient, ProviderKind, TokenSet},
     random,
     request::Method,
     response::AuthResponse,
     secret::constant_time_eq,
+    session::Keep,
 };
 
 /// The callback's parameters: the form body for `form_post` providers (and any POST), the query
@@ -41,7 +41,7 @@ fn parameters(ctx: &RequestContext<'_>) -> HashMap<String, String> {
 
 pub(super) async fn callback(
     ctx: &RequestContext<'_>,
-    provider: &OAuthProvider,
+    provider: &OAuthClient,
 ) -> Result<AuthResponse, Error> {
     let params = parameters(ctx);
     let auth = ctx.auth;
@@ -67,20 +67,23 @@ pub(super) async fn callback(
     } else {
         None
     };
-    let metadata = auth.metadata.for_provider(&*auth.http, provider).await?;
+    let metadata = auth
+        .metadata
+        .for_endpoints(&*auth.http, &provider.endpoints)
+        .await?;
 
     // 2. RFC 9207: the `iss` parameter names the issuer we expect.
     let templated = metadata
         .issuer
-        .contains(crate::oauth::metadata::TENANT_PLACEHOLDER);
-    match params.get("iss") {
-        Some(iss) if !metadata.issuer.is_empty() && !templated && iss != &metadata.issuer => {
+        .as_deref()
+        .is_some_and(|issuer| issuer.contains(crate::oauth::metadata::TENANT_PLACEHOLDER));
+    match (params.get("iss"), &metadata.issuer) {
+        (Some(iss), Some(issuer)) if !templated && iss != issuer => {
             return Err(callback_error(format!(
-                "unexpected iss parameter {iss:?} (RFC 9207): expected {:?}",
-                metadata.issuer
+                "unexpected iss parameter {iss:?} (RFC 9207): expected {issuer:?}"
             )));
         }
-        None if metadata.authorization_response_iss_parameter_supported => {
+        (None, _) if metadata.authorization_response_iss_parameter_supported => {
             return Err(callback_error(
                 "the iss parameter is missing although the provider announces RFC 9207",
             ));
@@ -125,7 +128,7 @@ pub(super) async fn callback(
     } else {
         None
     };
-    let nonce = if provider.checks.nonce && provider.kind == ProviderKind::Oidc {
+    let nonce = if provider.checks.nonce {
         let n = keys.unseal(Check::Nonce, cookie(Check::Nonce), &provider.id, now)?;
         clear(Check::Nonce);
         Some(n)
@@ -136,10 +139,10 @@ pub(super) async fn callback(
     // 5. Code exchange.
     let token_url = metadata
         .token_endpoint
-        .as_deref()
+        .as_ref()
         .ok_or_else(|| callback_error("the provider has no token endpoint"))?;
-    let client_id = provider.client_id.as_deref().unwrap_or_default();
-    let redirect_uri = crate::actions::authorization::redirect_uri(ctx, provider);
+    let client_id = provider.client_id.as_str();
+    let redirect_uri = provider.redirect_uri(ctx.action_url(&format!("callback/{}", provider.id)));
     let mut fields = token::exchange(
         &*auth.http,
         CodeExchange {
@@ -159,10 +162,10 @@ pub(super) async fn callback(
     let tokens = TokenSet { fields };
 
     // 6. id_token: required for OIDC, verified whenever it can be.
-    let claims = match tokens.id_token() {
-        Some(raw) if !metadata.issuer.is_empty() => {
+    let claims = match (tokens.id_token(), &metadata.issuer) {
+        (Some(raw), Some(issuer)) => {
             let expected = Expected {
-                issuer: &metadata.issuer,
+                issuer,
                 client_id,
                 nonce: nonce.as_deref(),
                 algorithms: &metadata.id_token_signing_alg_values_supported,
@@ -170,14 +173,14 @@ pub(super) async fn callback(
             };
             Some(verify_id_token(ctx, &metadata, raw, &expected).await?)
         }
-        Some(_) => {
+        (Some(_), None) => {
             tracing::debug!(target: "auth_core::oauth", provider = %provider.id, "id_token ignored: the provider has no issuer to check it against");
             None
         }
-        None if provider.kind == ProviderKind::Oidc => {
+        (None, _) if provider.kind == ProviderKind::Oidc => {
             return Err(callback_error("the OpenID provider returned no id_token"));
         }
-        None => None,
+        (None, _) => None,
     };
 
     // 7. Profile.
@@ -226,9 +229,8 @@ pub(super) async fn callback(
         return Ok(redirect.cookies(cleared));
     }
     verified.user = provider_user;
-    let (user, is_new_user) = login::handle_login_or_register(ctx, &verified).await?;
-    let database = ctx.auth.strategy == SessionStrategy::Database;
-    login::establish_session(ctx, &verified, &user, is_new_user, database, cleared).await
+    let login = login::handle_login_or_register(ctx, &verified).await?;
+    login::establish_session(ctx, &verified, &login, Keep::ByStrategy, cleared).await
 }
 
 async fn verify_id_token(
@@ -240,7 +242,7 @@ async fn verify_id_token(
     let auth = ctx.auth;
     let jwks_url = metadata
         .jwks_uri
-        .as_deref()
+        .as_ref()
         .ok_or_else(|| callback_error("the provider has no jwks_uri to verify its id_token"))?;
     let keys = auth.metadata.jwks(&*auth.http, jwks_url, false).await?;
     match id_token::verify(raw, &keys, expected) {
@@ -263,7 +265,7 @@ async fn verify_id_token(
 /// `sub` must be the id_token's.
 async fn userinfo(
     ctx: &RequestContext<'_>,
-    provider: &OAuthProvider,
+    provider: &OAuthClient,
     metadata: &crate::oauth::metadata::Metadata,
     tokens: &TokenSet,
     claims: Option<&Value>,
@@ -274,12 +276,12 @@ async fn userinfo(
     } else {
         let url = metadata
             .userinfo_endpoint
-            .as_deref()
+            .as_ref()
             .ok_or_else(|| callback_error("No userinfo endpoint configured"))?;
         let access_token = tokens
             .access_token()
             .ok_or_else(|| callback_error("the token response has no access_token"))?;
-        get_json(&*auth.http, url, Some(access_token)).await?
+        get_json(&*auth.http, url.as_str(), Some(access_token)).await?
     };
     if !profile.is_object() {
         return Err(callback_error("the userinfo response is not a JSON object"));
@@ -297,15 +299,14 @@ async fn userinfo(
 /// every callback parameter.
 fn proxy_hop(
     ctx: &RequestContext<'_>,
-    provider: &OAuthProvider,
+    provider: &OAuthClient,
     params: &HashMap<String, String>,
     now: i64,
 ) -> Result<Option<AuthResponse>, Error> {
-    let Some(proxy) = &provider.redirect_proxy_url else {
+    let Some(proxy) = &provider.redirect_proxy else {
         return Ok(None);
     };
-    let on_proxy =
-        url::Url::parse(proxy).is_ok_and(|u| u.origin().ascii_serialization() == ctx.origin.url);
+    let on_proxy = proxy.origin == ctx.origin.url;
     let Some(state) = params.get("state").filter(|_| on_proxy) else {
         return Ok(None);
     };

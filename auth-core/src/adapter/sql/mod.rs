@@ -26,7 +26,7 @@ use sqlx::{
     migrate::{Migration, MigrationType, Migrator},
 };
 
-use crate::{Error, adapter::adapter_error, providers::ProviderKind};
+use crate::{Error, adapter::adapter_error, model::ProviderKind};
 
 /// The table that records which of our migrations ran.
 const MIGRATIONS_TABLE: &str = "_authjs_migrations";

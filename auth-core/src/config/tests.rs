@@ -1,0 +1,66 @@
+use super::*;
+use crate::error::{ConfigError, ErrorKind};
+use crate::providers::CredentialsProvider;
+
+fn base() -> AuthConfig {
+    AuthConfig::new().secret("s").trust_host(true)
+}
+
+#[test]
+fn each_assertion_has_its_error() {
+    assert_eq!(
+        AuthConfig::new().secret("s").build().err(),
+        Some(ConfigError::UntrustedHost)
+    );
+    assert_eq!(
+        AuthConfig::new().trust_host(true).build().err(),
+        Some(ConfigError::MissingSecret)
+    );
+    assert_eq!(
+        base().provider(CredentialsProvider::new()).build().err(),
+        Some(ConfigError::MissingAuthorize("credentials".into()))
+    );
+    let creds = CredentialsProvider::new().authorize(|_| async { Ok(None) });
+    assert_eq!(
+        base()
+            .provider(creds.clone())
+            .session(SessionOptions {
+                strategy: Some(SessionStrategy::Database),
+                ..Default::default()
+            })
+            .build()
+            .err(),
+        Some(ConfigError::MissingAdapter)
+    );
+    assert_eq!(
+        base().provider(creds.clone()).provider(creds).build().err(),
+        Some(ConfigError::InvalidProviderId("credentials".into()))
+    );
+    assert_eq!(
+        base().base_path("auth").build().err(),
+        Some(ConfigError::InvalidBasePath("auth".into()))
+    );
+    assert_eq!(
+        AuthConfig::new().secret("s").url("ftp://x").build().err(),
+        Some(ConfigError::InvalidUrl("ftp://x".into()))
+    );
+    assert_eq!(ConfigError::MissingSecret.kind(), ErrorKind::MissingSecret);
+}
+
+#[test]
+fn base_path_comes_from_the_url_unless_set() {
+    let auth = AuthConfig::new()
+        .secret("s")
+        .url("https://a.test/api/auth")
+        .build()
+        .expect("ok");
+    assert_eq!(auth.base_path(), "/api/auth");
+    let auth = AuthConfig::new()
+        .secret("s")
+        .url("https://a.test/api/auth")
+        .base_path("/custom/")
+        .build()
+        .expect("ok");
+    assert_eq!(auth.base_path(), "/custom");
+    assert_eq!(base().build().expect("ok").base_path(), "/auth");
+}

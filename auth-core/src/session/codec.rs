@@ -1,0 +1,106 @@
+//! The session token of the JWT strategy: the built-in JWE (keys derived once per cookie name
+//! at build) or a custom [`JwtCodec`].
+
+use std::sync::Arc;
+
+use crate::{
+    Result,
+    error::{Error, ErrorKind},
+    jwt::{CodecDecode, CodecEncode, JwtCodec, JwtKeys},
+    model::Token,
+    secret::SecretList,
+};
+
+/// Encodes and decodes session tokens. The salt is the session cookie's name, so a secure and
+/// a plain deployment never read each other's tokens (Auth.js).
+pub(crate) struct TokenCodec {
+    keys_secure: JwtKeys,
+    keys_plain: JwtKeys,
+    custom: Option<Arc<dyn JwtCodec>>,
+    secrets: SecretList,
+    /// `jwt.max_age` in seconds.
+    max_age_secs: i64,
+}
+
+impl TokenCodec {
+    pub(crate) fn new(
+        secrets: &SecretList,
+        salts: [&str; 2],
+        custom: Option<Arc<dyn JwtCodec>>,
+        max_age_secs: i64,
+    ) -> Self {
+        let [secure, plain] = salts;
+        Self {
+            keys_secure: JwtKeys::new(secrets, secure),
+            keys_plain: JwtKeys::new(secrets, plain),
+            custom,
+            secrets: secrets.clone(),
+            max_age_secs,
+        }
+    }
+
+    fn keys(&self, secure: bool) -> &JwtKeys {
+        if secure {
+            &self.keys_secure
+        } else {
+            &self.keys_plain
+        }
+    }
+
+    /// The token as a cookie value.
+    pub(crate) async fn encode(
+        &self,
+        salt: &str,
+        secure: bool,
+        token: &Token,
+        now_ms: i64,
+    ) -> Result<String> {
+        match &self.custom {
+            Some(codec) => {
+                codec
+                    .encode(CodecEncode {
+                        token,
+                        secret: &self.secrets,
+                        salt,
+                        max_age: self.max_age_secs,
+                    })
+                    .await
+            }
+            None => self
+                .keys(secure)
+                .encode(token, self.max_age_secs, now_ms.div_euclid(1000)),
+        }
+    }
+
+    /// The token of a cookie value; `Ok(None)` when a custom codec finds no session.
+    pub(crate) async fn decode(
+        &self,
+        salt: &str,
+        secure: bool,
+        raw: &str,
+        now_ms: i64,
+    ) -> Result<Option<Token>> {
+        match &self.custom {
+            Some(codec) => {
+                codec
+                    .decode(CodecDecode {
+                        token: raw,
+                        secret: &self.secrets,
+                        salt,
+                    })
+                    .await
+            }
+            None => self
+                .keys(secure)
+                .decode(raw, now_ms.div_euclid(1000))
+                .map(Some)
+                .map_err(|e| {
+                    Error::new(
+                        ErrorKind::JwtSessionError,
+                        "the session token could not be decoded",
+                    )
+                    .with_source(e)
+                }),
+        }
+    }
+}

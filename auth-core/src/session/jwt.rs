@@ -1,0 +1,177 @@
+//! The JWT strategy: the session is the token, re-issued (sliding) on every read.
+
+use crate::{
+    Result,
+    callbacks::{JwtParams, JwtTrigger, SessionEvent, SessionParams, SignOutEvent, log_event},
+    clock::iso8601,
+    cookies::SetCookie,
+    error::{Error, ErrorKind},
+    model::{Session, Token},
+};
+
+use super::{Presented, Refresh, SessionAnswer, Sessions, SignedIn};
+
+impl Sessions {
+    /// Decodes `raw` and runs the `jwt` callback (with the update's trigger and data) and the
+    /// `session` callback. `Ok(None)` when there is no session or the `jwt` callback ended it.
+    async fn resolve_jwt(
+        &self,
+        secure: bool,
+        raw: &str,
+        now_ms: i64,
+        why: Refresh<'_>,
+    ) -> Result<Option<(Session, Token)>> {
+        let salt = &self.cookie(secure).name;
+        let Some(decoded) = self.codec.decode(salt, secure, raw, now_ms).await? else {
+            return Ok(None);
+        };
+        let (trigger, data) = match why {
+            Refresh::Read => (None, None),
+            Refresh::Update(data) => (Some(JwtTrigger::Update), data),
+        };
+        let params = JwtParams {
+            token: decoded,
+            user: None,
+            account: None,
+            profile: None,
+            is_new_user: None,
+            trigger,
+            session: data,
+        };
+        let Some(token) = self.callbacks.jwt(params).await? else {
+            return Ok(None);
+        };
+        let default = Session::from_token(&token, iso8601(self.expires_ms(now_ms)));
+        let session = self
+            .callbacks
+            .session(SessionParams {
+                session: default,
+                token: Some(&token),
+                user: None,
+                new_session: None,
+                trigger: None,
+            })
+            .await?;
+        Ok(Some((session, token)))
+    }
+
+    /// The cookies that hold `token` as the session, expiring after `session.max_age`.
+    async fn issue(&self, presented: &Presented<'_>, token: &Token) -> Result<Vec<SetCookie>> {
+        let spec = self.cookie(presented.secure);
+        let value = self
+            .codec
+            .encode(&spec.name, presented.secure, token, presented.now_ms)
+            .await?;
+        Ok(presented
+            .cookies
+            .write(spec, &value, self.expires_ms(presented.now_ms)))
+    }
+
+    /// A token that does not decode, or a callback error, is logged as `JWTSessionError` and
+    /// answered with `null`, its cookies cleared.
+    pub(super) async fn respond_jwt(
+        &self,
+        presented: &Presented<'_>,
+        why: Refresh<'_>,
+    ) -> SessionAnswer {
+        match self.refresh_jwt(presented, why).await {
+            Ok(answer) => answer,
+            Err(error) => {
+                tracing::error!(target: "auth_core", kind = error.kind().type_name(), message = error.message(), "[auth][error] JWTSessionError");
+                SessionAnswer::none(presented.cookies.clear(self.cookie(presented.secure)))
+            }
+        }
+    }
+
+    async fn refresh_jwt(
+        &self,
+        presented: &Presented<'_>,
+        why: Refresh<'_>,
+    ) -> Result<SessionAnswer> {
+        let raw = presented.cookies.token();
+        let resolved = self
+            .resolve_jwt(presented.secure, raw, presented.now_ms, why)
+            .await?;
+        let Some((session, token)) = resolved else {
+            let spec = self.cookie(presented.secure);
+            return Ok(SessionAnswer::none(presented.cookies.clear(spec)));
+        };
+        let cookies = self.issue(presented, &token).await?;
+        let body = serde_json::to_value(&session).map_err(|e| {
+            Error::new(ErrorKind::JwtSessionError, "the session is not JSON").with_source(e)
+        })?;
+        let event = SessionEvent {
+            session: &session,
+            token: Some(&token),
+        };
+        log_event("session", self.events.session(event).await);
+        Ok(SessionAnswer { body, cookies })
+    }
+
+    /// The session and token of `raw` for the application; problems are logged at debug.
+    pub(super) async fn peek_jwt(
+        &self,
+        secure: bool,
+        raw: &str,
+        now_ms: i64,
+    ) -> Option<(Session, Token)> {
+        match self.resolve_jwt(secure, raw, now_ms, Refresh::Read).await {
+            Ok(resolved) => resolved,
+            Err(error) => {
+                tracing::debug!(target: "auth_core", kind = error.kind().type_name(), "no session: {}", error.message());
+                None
+            }
+        }
+    }
+
+    /// The first token of a sign-in, through the `jwt` callback (`signIn`, or `signUp` for a
+    /// new user); a callback that returns no token leaves the request without a session.
+    pub(super) async fn start_jwt(
+        &self,
+        presented: &Presented<'_>,
+        signed_in: &SignedIn<'_>,
+    ) -> Result<Vec<SetCookie>> {
+        let trigger = if signed_in.is_new_user == Some(true) {
+            JwtTrigger::SignUp
+        } else {
+            JwtTrigger::SignIn
+        };
+        let token = self
+            .callbacks
+            .jwt(JwtParams {
+                token: signed_in.user.default_token(),
+                user: Some(signed_in.user),
+                account: Some(signed_in.account),
+                profile: signed_in.profile,
+                is_new_user: signed_in.is_new_user,
+                trigger: Some(trigger),
+                session: None,
+            })
+            .await?;
+        match &token {
+            Some(token) => self.issue(presented, token).await,
+            None => Ok(presented.cookies.clear(self.cookie(presented.secure))),
+        }
+    }
+
+    /// The `sign_out` event with the decoded token; one that does not decode is logged as
+    /// `SignOutError`.
+    pub(super) async fn end_jwt(&self, presented: &Presented<'_>) {
+        let salt = &self.cookie(presented.secure).name;
+        let raw = presented.cookies.token();
+        match self
+            .codec
+            .decode(salt, presented.secure, raw, presented.now_ms)
+            .await
+        {
+            Ok(Some(token)) => {
+                let result = self.events.sign_out(SignOutEvent::Token(&token)).await;
+                log_event("sign_out", result);
+            }
+            Ok(None) => {}
+            Err(error) => {
+                tracing::warn!(target: "auth_core", kind = error.kind().type_name(), message = error.message(), "[auth][error] SignOutError");
+            }
+        }
+    }
+}
