@@ -53,6 +53,7 @@ mod context;
 pub mod cookies;
 mod csrf;
 mod error;
+pub mod integration;
 pub mod jwt;
 pub mod mail;
 mod model;
