@@ -70,22 +70,22 @@ use std::{
     future::{Future, Ready, poll_fn, ready},
     pin::Pin,
     rc::Rc,
-    task::{Context, Poll},
 };
 
 use actix_web::{
     FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseError,
     body::EitherBody,
     dev::{Payload, Service, ServiceRequest, ServiceResponse, Transform, forward_ready},
+    error::PayloadError,
     http::StatusCode,
     web,
 };
-use auth_core::{Auth, Session, SessionRequired};
+use auth_core::{
+    Auth, Session,
+    integration::{self, BufferedBody, build_request},
+};
 use bytes::{Bytes, BytesMut};
 use futures_core::Stream;
-use http::{HeaderMap, HeaderValue, header};
-use http_body::Frame;
-use http_body_util::Full;
 
 /// Mounts the Auth.js routes and registers `auth` as `web::Data<Auth>` for the extractors:
 /// `App::new().configure(auth_actix::configure(auth))`.
@@ -113,21 +113,17 @@ async fn handle(
     request: HttpRequest,
     payload: web::Payload,
 ) -> HttpResponse {
-    let body = match read_body(payload, auth.max_body_bytes()).await {
-        Ok(bytes) => ReadBody::Complete(Full::new(bytes)),
-        Err(error) => ReadBody::Failed(Some(error)),
-    };
+    let body = BufferedBody::new(read_body(payload, auth.max_body_bytes()).await);
     let response = auth.handle(to_http_request(&request, body)).await;
     to_actix_response(response)
 }
 
 /// Reads the body, stopping once it is over `limit`: what was read then is over the core's
 /// limit too, and the core answers `413` itself.
-async fn read_body(mut payload: web::Payload, limit: usize) -> Result<Bytes, std::io::Error> {
+async fn read_body(mut payload: web::Payload, limit: usize) -> Result<Bytes, PayloadError> {
     let mut body = BytesMut::new();
     while let Some(chunk) = poll_fn(|cx| Pin::new(&mut payload).poll_next(cx)).await {
-        let chunk = chunk.map_err(|e| std::io::Error::other(e.to_string()))?;
-        body.extend_from_slice(&chunk);
+        body.extend_from_slice(&chunk?);
         if body.len() > limit {
             break;
         }
@@ -135,57 +131,15 @@ async fn read_body(mut payload: web::Payload, limit: usize) -> Result<Bytes, std
     Ok(body.freeze())
 }
 
-/// The body the core reads: the bytes actix read, or the error that stopped the read (which
-/// the core answers with `400`).
-enum ReadBody {
-    Complete(Full<Bytes>),
-    Failed(Option<std::io::Error>),
-}
-
-impl http_body::Body for ReadBody {
-    type Data = Bytes;
-    type Error = std::io::Error;
-
-    fn poll_frame(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, std::io::Error>>> {
-        match self.get_mut() {
-            Self::Complete(full) => Pin::new(full)
-                .poll_frame(cx)
-                .map_err(|never| match never {}),
-            Self::Failed(error) => Poll::Ready(error.take().map(Err)),
-        }
-    }
-}
-
 /// The request as the core takes it, with actix's `http` 0.2 types converted by name and bytes.
 fn to_http_request<B>(request: &HttpRequest, body: B) -> http::Request<B> {
-    let mut converted = http::Request::new(body);
-    *converted.method_mut() =
-        http::Method::from_bytes(request.method().as_str().as_bytes()).unwrap_or(http::Method::GET);
-    // An actix URI always parses as an `http` 1 one; if it did not, `/` is no action (400).
-    *converted.uri_mut() = request
-        .uri()
-        .to_string()
-        .parse()
-        .unwrap_or_else(|_| http::Uri::from_static("/"));
-    *converted.headers_mut() = headers_of(request);
-    converted
-}
-
-/// Every request header (each value of a repeated header) as an `http` 1 `HeaderMap`.
-fn headers_of(request: &HttpRequest) -> HeaderMap {
-    let mut headers = HeaderMap::with_capacity(request.headers().len());
-    for (name, value) in request.headers() {
-        if let (Ok(name), Ok(value)) = (
-            header::HeaderName::from_bytes(name.as_str().as_bytes()),
-            HeaderValue::from_bytes(value.as_bytes()),
-        ) {
-            headers.append(name, value);
-        }
-    }
-    headers
+    let headers = request.headers().iter();
+    build_request(
+        request.method().as_str(),
+        &request.uri().to_string(),
+        headers.map(|(name, value)| (name.as_str(), value.as_bytes())),
+        body,
+    )
 }
 
 /// The core's answer as an actix response, every header appended (each `Set-Cookie` kept).
@@ -198,6 +152,14 @@ fn to_actix_response(response: http::Response<Bytes>) -> HttpResponse {
         builder.append_header((name.as_str(), value.as_bytes()));
     }
     builder.body(body)
+}
+
+/// The session of the request, or why a route that requires one refuses it.
+async fn session_of(auth: &Auth, request: &HttpRequest) -> Result<Session, SessionRejection> {
+    let request = to_http_request(request, ());
+    auth.session_or_rejection(request.headers(), request.uri())
+        .await
+        .map_err(SessionRejection)
 }
 
 /// The session of the request.
@@ -220,16 +182,7 @@ impl FromRequest for AuthSession {
             if let Some(session) = resolved {
                 return Ok(session);
             }
-            let auth = auth_of(&request)?;
-            let headers = headers_of(&request);
-            match auth.session(&headers).await {
-                Some(session) => Ok(Self(session)),
-                None => Err(unauthenticated(
-                    &auth,
-                    &headers,
-                    &path_and_query(request.uri()),
-                )),
-            }
+            session_of(&auth_of(&request)?, &request).await.map(Self)
         })
     }
 }
@@ -240,73 +193,28 @@ fn auth_of(request: &HttpRequest) -> Result<Auth, SessionRejection> {
         .map(|auth| auth.get_ref().clone())
         .ok_or_else(|| {
             tracing::error!(target: "auth_actix", "AuthSession used in an app without `auth_actix::configure`");
-            SessionRejection::NotConfigured
+            SessionRejection(integration::SessionRejection::NotConfigured)
         })
 }
 
-/// Why a route that needs a session refused the request.
+/// Why a route that needs a session refused the request (the core's
+/// [`SessionRejection`](integration::SessionRejection)), as an actix error.
 #[derive(Debug, Clone)]
-#[non_exhaustive]
-pub enum SessionRejection {
-    /// A browser without a session: `303` to the sign-in page (carrying `callbackUrl`).
-    SignInRedirect(HeaderValue),
-    /// An API caller without a session: `401` with `{"error":"Unauthorized"}`.
-    Unauthorized,
-    /// The app has no `web::Data<Auth>` (`configure` was not applied): a programming error,
-    /// `500`.
-    NotConfigured,
-}
+pub struct SessionRejection(pub integration::SessionRejection);
 
 impl fmt::Display for SessionRejection {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Self::SignInRedirect(_) => "no session: sign in first",
-            Self::Unauthorized => "no session",
-            Self::NotConfigured => "auth is not configured on this app",
-        })
+        self.0.fmt(f)
     }
 }
 
 impl ResponseError for SessionRejection {
     fn status_code(&self) -> StatusCode {
-        match self {
-            Self::SignInRedirect(_) => StatusCode::SEE_OTHER,
-            Self::Unauthorized => StatusCode::UNAUTHORIZED,
-            Self::NotConfigured => StatusCode::INTERNAL_SERVER_ERROR,
-        }
+        StatusCode::from_u16(self.0.status().as_u16()).unwrap_or(StatusCode::UNAUTHORIZED)
     }
 
     fn error_response(&self) -> HttpResponse {
-        match self {
-            Self::SignInRedirect(location) => HttpResponse::SeeOther()
-                .append_header(("location", location.as_bytes()))
-                .finish(),
-            Self::Unauthorized => HttpResponse::Unauthorized()
-                .append_header(("content-type", "application/json"))
-                .body(r#"{"error":"Unauthorized"}"#),
-            Self::NotConfigured => {
-                HttpResponse::InternalServerError().body("auth is not configured on this app")
-            }
-        }
-    }
-}
-
-/// The path and query the client asked for. Only the path and query: an absolute-form request
-/// target (`GET http://host/path`) carries the origin too, which is added from the `Host` as for
-/// any request.
-fn path_and_query(uri: &actix_web::http::Uri) -> String {
-    uri.path_and_query()
-        .map_or_else(|| uri.path().to_owned(), |pq| pq.as_str().to_owned())
-}
-
-/// The answer to a request that needs a session and has none (the rule lives in the core).
-fn unauthenticated(auth: &Auth, headers: &HeaderMap, path_and_query: &str) -> SessionRejection {
-    match auth.session_required(headers, path_and_query) {
-        SessionRequired::SignIn(url) => HeaderValue::from_str(&url).map_or(
-            SessionRejection::Unauthorized,
-            SessionRejection::SignInRedirect,
-        ),
-        _ => SessionRejection::Unauthorized,
+        to_actix_response(self.0.to_response())
     }
 }
 
@@ -314,14 +222,12 @@ fn unauthenticated(auth: &Auth, headers: &HeaderMap, path_and_query: &str) -> Se
 /// callers get `401`), and hands the session on to the [`AuthSession`] extractor. Wrap a
 /// `web::scope` or `web::resource` with it.
 #[derive(Debug, Clone)]
-pub struct RequireSession {
-    auth: Auth,
-}
+pub struct RequireSession(Auth);
 
 impl RequireSession {
     /// Protects routes with `auth`'s sessions.
     pub fn new(auth: Auth) -> Self {
-        Self { auth }
+        Self(auth)
     }
 }
 
@@ -338,7 +244,7 @@ where
 
     fn new_transform(&self, service: S) -> Self::Future {
         ready(Ok(RequireSessionMiddleware {
-            auth: self.auth.clone(),
+            auth: self.0.clone(),
             service: Rc::new(service),
         }))
     }
@@ -366,16 +272,13 @@ where
         let auth = self.auth.clone();
         let service = Rc::clone(&self.service);
         Box::pin(async move {
-            let headers = headers_of(request.request());
-            match auth.session(&headers).await {
-                Some(session) => {
+            match session_of(&auth, request.request()).await {
+                Ok(session) => {
                     request.extensions_mut().insert(AuthSession(session));
                     let response = service.call(request).await?;
                     Ok(response.map_into_left_body())
                 }
-                None => {
-                    let rejection =
-                        unauthenticated(&auth, &headers, &path_and_query(request.uri()));
+                Err(rejection) => {
                     let response = rejection.error_response();
                     Ok(request.into_response(response).map_into_right_body())
                 }

@@ -28,24 +28,9 @@ async fn maybe(session: Option<AuthSession>) -> HttpResponse {
 
 /// A session cookie for alice (`name=value`), from a server-side sign-in.
 async fn alice_cookie(auth: &Auth) -> String {
-    let mut headers = http::HeaderMap::new();
-    headers.insert("host", HOST.1.parse().expect("host"));
-    let fields = [("username", "alice"), ("password", "wonderland")];
-    let action = auth
-        .sign_in(
-            &headers,
-            "credentials",
-            fields.map(|(k, v)| (k.to_owned(), v.to_owned())),
-        )
+    example_demo::session_cookie(auth, HOST.1, "alice", "wonderland")
         .await
-        .expect("signs in");
-    let cookie = action
-        .cookies
-        .iter()
-        .map(|c| c.to_header_value())
-        .find(|c| c.starts_with("authjs.session-token="))
-        .expect("session cookie");
-    cookie.split(';').next().expect("pair").to_owned()
+        .expect("signs in")
 }
 
 fn run(test: impl std::future::Future<Output = ()>) {

@@ -61,12 +61,15 @@ use std::{
     task::{Context, Poll},
 };
 
-use auth_core::{Auth, Session, SessionRequired};
+use auth_core::{
+    Auth, Session,
+    integration::{self, base_path_tails},
+};
 use axum::{
     Router,
     body::Body,
-    extract::{FromRequestParts, OptionalFromRequestParts, OriginalUri, Request},
-    http::{Extensions, HeaderMap, HeaderValue, StatusCode, Uri, header, request::Parts},
+    extract::{FromRequestParts, OptionalFromRequestParts, OriginalUri, Request, State},
+    http::{StatusCode, Uri, request::Parts},
     response::{IntoResponse, Response},
     routing::any,
 };
@@ -90,37 +93,12 @@ where
     router.with_state(auth)
 }
 
-/// `/api/auth` → `/api/auth`, `/auth`: the base path without 0, 1, … leading segments.
-fn base_path_tails(base_path: &str) -> Vec<&str> {
-    let mut tails = vec![base_path];
-    let mut rest = base_path;
-    while let Some(next) = rest
-        .get(1..)
-        .and_then(|r| r.find('/'))
-        .map(|i| &rest[i + 1..])
-    {
-        tails.push(next);
-        rest = next;
-    }
-    tails
-}
-
 /// Hands a request to the core. Inside `Router::nest` axum strips the prefix from the URI;
 /// the core needs the original one.
-async fn handle(
-    axum::extract::State(auth): axum::extract::State<Auth>,
-    request: Request,
-) -> Response {
+async fn handle(State(auth): State<Auth>, request: Request) -> Response {
     let (mut parts, body) = request.into_parts();
-    if let Some(OriginalUri(uri)) = parts.extensions.get::<OriginalUri>() {
-        parts.uri = uri.clone();
-    }
-    let under_base_path = parts
-        .uri
-        .path()
-        .strip_prefix(auth.base_path())
-        .is_some_and(|rest| rest.starts_with('/'));
-    if !under_base_path {
+    parts.uri = original_uri(&parts).clone();
+    if !auth.is_auth_path(parts.uri.path()) {
         // Matched through a tail of the base path, but not nested where that tail would fit.
         return StatusCode::NOT_FOUND.into_response();
     }
@@ -159,15 +137,14 @@ impl<S: Send + Sync> FromRequestParts<S> for AuthSession {
     type Rejection = SessionRejection;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let auth = auth_of(parts)?;
-        match session_of(&auth, parts).await {
-            Some(session) => Ok(session),
-            None => Err(unauthenticated(
-                &auth,
-                &parts.headers,
-                &original_path_and_query(&parts.extensions, &parts.uri),
-            )),
+        if let Some(session) = parts.extensions.get::<AuthSession>() {
+            return Ok(session.clone());
         }
+        auth_of(parts)?
+            .session_or_rejection(&parts.headers, original_uri(parts))
+            .await
+            .map(Self)
+            .map_err(SessionRejection)
     }
 }
 
@@ -178,81 +155,36 @@ impl<S: Send + Sync> OptionalFromRequestParts<S> for AuthSession {
         parts: &mut Parts,
         _state: &S,
     ) -> Result<Option<Self>, Self::Rejection> {
-        let auth = auth_of(parts)?;
-        Ok(session_of(&auth, parts).await)
+        if let Some(session) = parts.extensions.get::<AuthSession>() {
+            return Ok(Some(session.clone()));
+        }
+        Ok(auth_of(parts)?.session(&parts.headers).await.map(Self))
     }
 }
 
 fn auth_of(parts: &Parts) -> Result<Auth, SessionRejection> {
     parts.extensions.get::<Auth>().cloned().ok_or_else(|| {
         tracing::error!(target: "auth_axum", "AuthSession used on a route without `with_auth`");
-        SessionRejection::NotConfigured
+        SessionRejection(integration::SessionRejection::NotConfigured)
     })
 }
 
-/// Why a route that needs a session refused the request.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub enum SessionRejection {
-    /// A browser without a session: `303` to the sign-in page (carrying `callbackUrl`).
-    SignInRedirect(HeaderValue),
-    /// An API caller without a session: `401` with `{"error":"Unauthorized"}`.
-    Unauthorized,
-    /// The route has no `Auth` (`with_auth` was not applied to it): a programming error, `500`.
-    NotConfigured,
+/// The URI the client asked for (before any `Router::nest` stripped a prefix).
+fn original_uri(parts: &Parts) -> &Uri {
+    parts
+        .extensions
+        .get::<OriginalUri>()
+        .map_or(&parts.uri, |OriginalUri(original)| original)
 }
+
+/// Why a route that needs a session refused the request (the core's
+/// [`SessionRejection`](integration::SessionRejection)), as an axum rejection.
+#[derive(Debug, Clone)]
+pub struct SessionRejection(pub integration::SessionRejection);
 
 impl IntoResponse for SessionRejection {
     fn into_response(self) -> Response {
-        match self {
-            Self::SignInRedirect(location) => {
-                (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response()
-            }
-            Self::Unauthorized => (
-                StatusCode::UNAUTHORIZED,
-                [(
-                    header::CONTENT_TYPE,
-                    HeaderValue::from_static("application/json"),
-                )],
-                r#"{"error":"Unauthorized"}"#,
-            )
-                .into_response(),
-            Self::NotConfigured => (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "auth is not configured on this route",
-            )
-                .into_response(),
-        }
-    }
-}
-
-/// The session [`RequireSession`] already resolved, or a fresh read.
-async fn session_of(auth: &Auth, parts: &Parts) -> Option<AuthSession> {
-    if let Some(session) = parts.extensions.get::<AuthSession>() {
-        return Some(session.clone());
-    }
-    auth.session(&parts.headers).await.map(AuthSession)
-}
-
-/// The path and query the client asked for (before any `Router::nest` stripped a prefix).
-/// Only the path and query: an absolute-form request target (`GET http://host/path`) carries
-/// the origin too, which the caller adds from the `Host` as for any request.
-fn original_path_and_query(extensions: &Extensions, uri: &Uri) -> String {
-    let uri = extensions
-        .get::<OriginalUri>()
-        .map_or(uri, |OriginalUri(original)| original);
-    uri.path_and_query()
-        .map_or_else(|| uri.path().to_owned(), |pq| pq.as_str().to_owned())
-}
-
-/// The answer to a request that needs a session and has none (the rule lives in the core).
-fn unauthenticated(auth: &Auth, headers: &HeaderMap, path_and_query: &str) -> SessionRejection {
-    match auth.session_required(headers, path_and_query) {
-        SessionRequired::SignIn(url) => HeaderValue::from_str(&url).map_or(
-            SessionRejection::Unauthorized,
-            SessionRejection::SignInRedirect,
-        ),
-        _ => SessionRejection::Unauthorized,
+        self.0.to_response().map(Body::from)
     }
 }
 
@@ -301,40 +233,22 @@ where
         self.inner.poll_ready(cx)
     }
 
-    fn call(&mut self, mut request: Request) -> Self::Future {
+    fn call(&mut self, request: Request) -> Self::Future {
         let auth = self.auth.clone();
         // The clone that was made ready must serve this call.
         let clone = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, clone);
         Box::pin(async move {
-            match auth.session(request.headers()).await {
-                Some(session) => {
-                    let extensions = request.extensions_mut();
-                    extensions.insert(AuthSession(session));
-                    extensions.insert(auth);
-                    inner.call(request).await
+            let (mut parts, body) = request.into_parts();
+            let uri = original_uri(&parts);
+            match auth.session_or_rejection(&parts.headers, uri).await {
+                Ok(session) => {
+                    parts.extensions.insert(AuthSession(session));
+                    parts.extensions.insert(auth);
+                    inner.call(Request::from_parts(parts, body)).await
                 }
-                None => {
-                    let path = original_path_and_query(request.extensions(), request.uri());
-                    Ok(unauthenticated(&auth, request.headers(), &path).into_response())
-                }
+                Err(rejection) => Ok(SessionRejection(rejection).into_response()),
             }
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::base_path_tails;
-
-    #[test]
-    fn base_path_tails_drop_leading_segments() {
-        assert_eq!(base_path_tails("/auth"), ["/auth"]);
-        assert_eq!(base_path_tails("/api/auth"), ["/api/auth", "/auth"]);
-        assert_eq!(
-            base_path_tails("/v1/api/auth"),
-            ["/v1/api/auth", "/api/auth", "/auth"]
-        );
-        assert_eq!(base_path_tails(""), [""]);
     }
 }

@@ -54,6 +54,7 @@ pub mod cookies;
 mod csrf;
 mod encoding;
 mod error;
+pub mod integration;
 pub mod jwt;
 pub mod mail;
 mod model;

@@ -61,14 +61,17 @@
 
 use std::{fmt, io};
 
-use auth_core::{Auth, Session, SessionRequired};
+use auth_core::{
+    Auth, Session,
+    integration::{self, base_path_tails},
+};
 use bytes::Bytes;
 use http_body_util::combinators::BoxBody;
 use poem::{
     Endpoint, EndpointExt, FromRequest, IntoResponse, Middleware, Request, RequestBody, Response,
     Route,
     error::{NotFoundError, ResponseError},
-    http::{HeaderMap, HeaderValue, StatusCode, Uri, header},
+    http::{StatusCode, Uri},
     middleware::AddDataEndpoint,
 };
 
@@ -94,21 +97,6 @@ impl AuthRouteExt for Route {
     }
 }
 
-/// `/api/auth` → `/api/auth`, `/auth`: the base path without 0, 1, … leading segments.
-fn base_path_tails(base_path: &str) -> Vec<&str> {
-    let mut tails = vec![base_path];
-    let mut rest = base_path;
-    while let Some(next) = rest
-        .get(1..)
-        .and_then(|r| r.find('/'))
-        .map(|i| &rest[i + 1..])
-    {
-        tails.push(next);
-        rest = next;
-    }
-    tails
-}
-
 /// The Auth.js routes as one endpoint, to mount at the base path:
 /// `route.nest_no_strip(auth.base_path(), AuthEndpoint::new(auth))`. Every method goes to the
 /// core; a request whose full path is not under the base path is `404`.
@@ -129,11 +117,7 @@ impl Endpoint for AuthEndpoint {
 
     async fn call(&self, request: Request) -> poem::Result<Response> {
         let uri = full_uri(&request).clone();
-        let under_base_path = uri
-            .path()
-            .strip_prefix(self.auth.base_path())
-            .is_some_and(|rest| rest.starts_with('/'));
-        if !under_base_path {
+        if !self.auth.is_auth_path(uri.path()) {
             return Err(NotFoundError.into());
         }
         let (parts, body) = request.into_parts();
@@ -142,11 +126,16 @@ impl Endpoint for AuthEndpoint {
         *converted.uri_mut() = uri;
         *converted.version_mut() = parts.version;
         *converted.headers_mut() = parts.headers;
-        let (parts, body) = self.auth.handle(converted).await.into_parts();
-        let mut response = Response::builder().status(parts.status).body(body);
-        *response.headers_mut() = parts.headers;
-        Ok(response)
+        Ok(to_poem_response(self.auth.handle(converted).await))
     }
+}
+
+/// The core's answer as a poem response.
+fn to_poem_response(response: http::Response<Bytes>) -> Response {
+    let (parts, body) = response.into_parts();
+    let mut response = Response::builder().status(parts.status).body(body);
+    *response.headers_mut() = parts.headers;
+    response
 }
 
 /// The URI the client asked for. `Route::nest` strips its prefix from `uri()`, so the server's
@@ -177,97 +166,24 @@ impl<'a> FromRequest<'a> for AuthSession {
         }
         let Some(auth) = request.data::<Auth>() else {
             tracing::error!(target: "auth_poem", "AuthSession used on a route without `with_auth`");
-            return Err(SessionRejection::NotConfigured.into());
+            return Err(SessionRejection(integration::SessionRejection::NotConfigured).into());
         };
-        match auth.session(request.headers()).await {
-            Some(session) => Ok(Self(session)),
-            None => Err(unauthenticated(auth, request.headers(), &path_and_query(request)).into()),
-        }
-    }
-}
-
-/// Why a route that needs a session refused the request.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub enum SessionRejection {
-    /// A browser without a session: `303` to the sign-in page (carrying `callbackUrl`).
-    SignInRedirect(HeaderValue),
-    /// An API caller without a session: `401` with `{"error":"Unauthorized"}`.
-    Unauthorized,
-    /// The route has no `Auth` data (`with_auth` was not applied to it): a programming error,
-    /// `500`.
-    NotConfigured,
-}
-
-impl fmt::Display for SessionRejection {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Self::SignInRedirect(_) => "no session: sign in first",
-            Self::Unauthorized => "no session",
-            Self::NotConfigured => "auth is not configured on this route",
-        })
-    }
-}
-
-impl std::error::Error for SessionRejection {}
-
-impl ResponseError for SessionRejection {
-    fn status(&self) -> StatusCode {
-        match self {
-            Self::SignInRedirect(_) => StatusCode::SEE_OTHER,
-            Self::Unauthorized => StatusCode::UNAUTHORIZED,
-            Self::NotConfigured => StatusCode::INTERNAL_SERVER_ERROR,
-        }
-    }
-
-    fn as_response(&self) -> Response {
-        match self {
-            Self::SignInRedirect(location) => Response::builder()
-                .status(StatusCode::SEE_OTHER)
-                .header(header::LOCATION, location.clone())
-                .finish(),
-            Self::Unauthorized => Response::builder()
-                .status(StatusCode::UNAUTHORIZED)
-                .header(header::CONTENT_TYPE, "application/json")
-                .body(r#"{"error":"Unauthorized"}"#),
-            Self::NotConfigured => (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "auth is not configured on this route",
-            )
-                .into_response(),
-        }
-    }
-}
-
-/// The path and query the client asked for (before any `Route::nest` stripped a prefix).
-fn path_and_query(request: &Request) -> String {
-    let uri = full_uri(request);
-    uri.path_and_query()
-        .map_or_else(|| uri.path().to_owned(), |pq| pq.as_str().to_owned())
-}
-
-/// The answer to a request that needs a session and has none (the rule lives in the core).
-fn unauthenticated(auth: &Auth, headers: &HeaderMap, path_and_query: &str) -> SessionRejection {
-    match auth.session_required(headers, path_and_query) {
-        SessionRequired::SignIn(url) => HeaderValue::from_str(&url).map_or(
-            SessionRejection::Unauthorized,
-            SessionRejection::SignInRedirect,
-        ),
-        _ => SessionRejection::Unauthorized,
+        auth.session_or_rejection(request.headers(), full_uri(request))
+            .await
+            .map(Self)
+            .map_err(|rejection| SessionRejection(rejection).into())
     }
 }
 
 /// Middleware that lets only signed-in users through (browsers are redirected to sign in, API
 /// callers get `401`), and hands the session on to the [`AuthSession`] extractor.
 #[derive(Debug, Clone)]
-pub struct RequireSession {
-    auth: Auth,
-}
+pub struct RequireSession(Auth);
 
 impl RequireSession {
     /// Protects routes with `auth`'s sessions.
     pub fn new(auth: Auth) -> Self {
-        Self { auth }
+        Self(auth)
     }
 }
 
@@ -276,7 +192,7 @@ impl<E: Endpoint> Middleware<E> for RequireSession {
 
     fn transform(&self, inner: E) -> Self::Output {
         RequireSessionEndpoint {
-            auth: self.auth.clone(),
+            auth: self.0.clone(),
             inner,
         }
     }
@@ -293,8 +209,9 @@ impl<E: Endpoint> Endpoint for RequireSessionEndpoint<E> {
     type Output = Response;
 
     async fn call(&self, mut request: Request) -> poem::Result<Response> {
-        match self.auth.session(request.headers()).await {
-            Some(session) => {
+        let uri = full_uri(&request);
+        match self.auth.session_or_rejection(request.headers(), uri).await {
+            Ok(session) => {
                 request.set_data(AuthSession(session));
                 request.set_data(self.auth.clone());
                 self.inner
@@ -302,25 +219,30 @@ impl<E: Endpoint> Endpoint for RequireSessionEndpoint<E> {
                     .await
                     .map(IntoResponse::into_response)
             }
-            None => {
-                let path = path_and_query(&request);
-                Ok(unauthenticated(&self.auth, request.headers(), &path).as_response())
-            }
+            Err(rejection) => Ok(SessionRejection(rejection).as_response()),
         }
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::base_path_tails;
+/// Why a route that needs a session refused the request (the core's
+/// [`SessionRejection`](integration::SessionRejection)), as a poem error.
+#[derive(Debug, Clone)]
+pub struct SessionRejection(pub integration::SessionRejection);
 
-    #[test]
-    fn base_path_tails_drop_leading_segments() {
-        assert_eq!(base_path_tails("/auth"), ["/auth"]);
-        assert_eq!(base_path_tails("/api/auth"), ["/api/auth", "/auth"]);
-        assert_eq!(
-            base_path_tails("/v1/api/auth"),
-            ["/v1/api/auth", "/api/auth", "/auth"]
-        );
+impl fmt::Display for SessionRejection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for SessionRejection {}
+
+impl ResponseError for SessionRejection {
+    fn status(&self) -> StatusCode {
+        self.0.status()
+    }
+
+    fn as_response(&self) -> Response {
+        to_poem_response(self.0.to_response())
     }
 }

@@ -31,24 +31,9 @@ fn optional(session: Option<AuthSession>) -> &'static str {
 
 /// A session cookie for alice (`name=value`), from a server-side sign-in.
 async fn alice_cookie(auth: &Auth) -> String {
-    let mut headers = http::HeaderMap::new();
-    headers.insert("host", HOST.parse().expect("host"));
-    let fields = [("username", "alice"), ("password", "wonderland")];
-    let action = auth
-        .sign_in(
-            &headers,
-            "credentials",
-            fields.map(|(k, v)| (k.to_owned(), v.to_owned())),
-        )
+    example_demo::session_cookie(auth, HOST, "alice", "wonderland")
         .await
-        .expect("signs in");
-    let cookie = action
-        .cookies
-        .iter()
-        .map(|c| c.to_header_value())
-        .find(|c| c.starts_with("authjs.session-token="))
-        .expect("session cookie");
-    cookie.split(';').next().expect("pair").to_owned()
+        .expect("signs in")
 }
 
 fn get_request(uri: &str) -> poem::RequestBuilder {

@@ -62,23 +62,27 @@
 //!
 //! # Request bodies
 //!
-//! The routes read at most Rocket's `auth` limit (`[default.limits] auth = "64 KiB"` in
-//! `Rocket.toml`), by default [`Auth::max_body_bytes`], and answer `413` as the core does for a
-//! longer body. Only `POST` bodies are read, as the core only reads those.
+//! The routes read at most [`Auth::max_body_bytes`] plus one byte of a body and hand it to the
+//! core, which answers `413` itself for a longer one: the limit is set in one place,
+//! [`AuthConfig::max_body_bytes`](auth_core::AuthConfig::max_body_bytes) (Rocket's `limits`
+//! are not involved).
 
 use std::io::Cursor;
 
-use auth_core::{Auth, Session, SessionRequired};
+use auth_core::{
+    Auth, Session,
+    integration::{BufferedBody, build_request},
+};
 use bytes::Bytes;
-use http::{HeaderMap, HeaderValue, header};
 use rocket::{
     Build, Catcher, Data, Request, Response, Rocket, Route, catcher,
     data::ByteUnit,
     http::{Method, Status},
     request::{FromRequest, Outcome},
-    response::{self, Responder},
     route::{self, Handler},
 };
+
+pub use auth_core::integration::SessionRejection;
 
 /// Adds Auth.js to a Rocket.
 pub trait AuthRocketExt {
@@ -130,7 +134,7 @@ pub fn catchers() -> Vec<Catcher> {
 
 fn unauthorized<'r>(_status: Status, request: &'r Request<'_>) -> catcher::BoxFuture<'r> {
     let rejection = rejection_of(request).unwrap_or(SessionRejection::Unauthorized);
-    Box::pin(async move { rejection.respond_to(request) })
+    Box::pin(async move { Ok(to_rocket_response(rejection.to_response())) })
 }
 
 /// The rejection of the request's [`AuthSession`] guard, if it failed: for an app's own `401`
@@ -143,7 +147,7 @@ pub fn rejection_of(request: &Request<'_>) -> Option<SessionRejection> {
 struct Rejected(Option<SessionRejection>);
 
 /// The request-local record of the session lookup, so that several guards read it once.
-struct Resolved(Option<Session>);
+struct Resolved(Result<Session, SessionRejection>);
 
 #[derive(Clone)]
 struct AuthHandler(Auth);
@@ -152,87 +156,25 @@ struct AuthHandler(Auth);
 impl Handler for AuthHandler {
     async fn handle<'r>(&self, request: &'r Request<'_>, data: Data<'r>) -> route::Outcome<'r> {
         let auth = &self.0;
-        let body = if request.method() == Method::Post {
-            let limit = request
-                .limits()
-                .get("auth")
-                .unwrap_or_else(|| ByteUnit::from(auth.max_body_bytes()));
-            match data.open(limit).into_bytes().await {
-                Ok(bytes) if bytes.is_complete() => ReadBody::Read(bytes.into_inner()),
-                Ok(_) => return route::Outcome::Success(payload_too_large()),
-                Err(error) => ReadBody::Failed(Some(error)),
-            }
-        } else {
-            ReadBody::Read(Vec::new())
-        };
+        // One byte over the core's limit is enough for the core to answer `413`.
+        let limit = ByteUnit::from(auth.max_body_bytes().saturating_add(1));
+        let read = data.open(limit).into_bytes().await;
+        let body = BufferedBody::new(read.map(|bytes| bytes.into_inner()));
         let response = auth.handle(to_http_request(request, body)).await;
         route::Outcome::Success(to_rocket_response(response))
     }
 }
 
-/// The body the core reads: the bytes Rocket read, or the error that stopped the read (which
-/// the core answers with `400`).
-enum ReadBody {
-    Read(Vec<u8>),
-    Failed(Option<std::io::Error>),
-}
-
-impl http_body::Body for ReadBody {
-    type Data = Bytes;
-    type Error = std::io::Error;
-
-    fn poll_frame(
-        self: std::pin::Pin<&mut Self>,
-        _cx: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<Option<Result<http_body::Frame<Bytes>, std::io::Error>>> {
-        std::task::Poll::Ready(match self.get_mut() {
-            Self::Read(bytes) if bytes.is_empty() => None,
-            Self::Read(bytes) => Some(Ok(http_body::Frame::data(Bytes::from(std::mem::take(
-                bytes,
-            ))))),
-            Self::Failed(error) => error.take().map(Err),
-        })
-    }
-}
-
-/// The core's `413`, for a body over Rocket's `auth` limit.
-fn payload_too_large<'r>() -> Response<'r> {
-    let body = "\"Payload too large.\"";
-    Response::build()
-        .status(Status::PayloadTooLarge)
-        .raw_header("content-type", "application/json")
-        .sized_body(body.len(), Cursor::new(body))
-        .finalize()
-}
-
-/// The request as the core takes it: method, the full URI, every header.
+/// The request as the core takes it: method, the full URI, every header. Rocket keeps only
+/// UTF-8 header values: others never reach the core.
 fn to_http_request<B>(request: &Request<'_>, body: B) -> http::Request<B> {
-    let mut converted = http::Request::new(body);
-    *converted.method_mut() =
-        http::Method::from_bytes(request.method().as_str().as_bytes()).unwrap_or_default();
-    // A Rocket origin URI always parses as an `http` one; if it did not, `/` is no action (400).
-    *converted.uri_mut() = request
-        .uri()
-        .to_string()
-        .parse()
-        .unwrap_or_else(|_| http::Uri::from_static("/"));
-    *converted.headers_mut() = headers_of(request);
-    converted
-}
-
-/// Every request header (each value of a repeated one) as an `http` `HeaderMap`. Rocket keeps
-/// only UTF-8 header values: others never reach the core.
-fn headers_of(request: &Request<'_>) -> HeaderMap {
-    let mut headers = HeaderMap::new();
-    for h in request.headers().iter() {
-        if let (Ok(name), Ok(value)) = (
-            header::HeaderName::from_bytes(h.name().as_str().as_bytes()),
-            HeaderValue::from_str(h.value()),
-        ) {
-            headers.append(name, value);
-        }
-    }
-    headers
+    let headers = request.headers().iter();
+    build_request(
+        request.method().as_str(),
+        &request.uri().to_string(),
+        headers.map(|h| (h.name().as_str().to_owned(), h.value().to_owned())),
+        body,
+    )
 }
 
 /// The core's answer as a Rocket response, every header adjoined (each `Set-Cookie` kept).
@@ -273,70 +215,22 @@ impl<'r> FromRequest<'r> for AuthSession {
             tracing::error!(target: "auth_rocket", "AuthSession used on a Rocket without a managed `Auth` (`with_auth`)");
             return Outcome::Error((Status::InternalServerError, SessionRejection::NotConfigured));
         };
-        let headers = headers_of(request);
         let resolved = request
-            .local_cache_async(async { Resolved(auth.session(&headers).await) })
+            .local_cache_async(async {
+                let request = to_http_request(request, ());
+                Resolved(
+                    auth.session_or_rejection(request.headers(), request.uri())
+                        .await,
+                )
+            })
             .await;
         match &resolved.0 {
-            Some(session) => Outcome::Success(Self(session.clone())),
-            None => {
-                let path = request.uri().to_string();
-                let rejection = unauthenticated(auth, &headers, &path);
+            Ok(session) => Outcome::Success(Self(session.clone())),
+            Err(rejection) => {
                 let stored = request.local_cache(|| Rejected(Some(rejection.clone())));
-                let rejection = stored.0.clone().unwrap_or(rejection);
+                let rejection = stored.0.clone().unwrap_or_else(|| rejection.clone());
                 Outcome::Error((Status::Unauthorized, rejection))
             }
         }
-    }
-}
-
-/// Why a route that needs a session refused the request.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub enum SessionRejection {
-    /// A browser without a session: `303` to the sign-in page (carrying `callbackUrl`).
-    SignInRedirect(HeaderValue),
-    /// An API caller without a session: `401` with `{"error":"Unauthorized"}`.
-    Unauthorized,
-    /// The Rocket manages no `Auth` (`with_auth` was not applied): a programming error, `500`.
-    NotConfigured,
-}
-
-impl<'r> Responder<'r, 'static> for SessionRejection {
-    fn respond_to(self, _request: &'r Request<'_>) -> response::Result<'static> {
-        let mut builder = Response::build();
-        match self {
-            Self::SignInRedirect(location) => {
-                let location = location.to_str().unwrap_or("/").to_owned();
-                builder
-                    .status(Status::SeeOther)
-                    .raw_header("location", location);
-            }
-            Self::Unauthorized => {
-                let body = r#"{"error":"Unauthorized"}"#;
-                builder
-                    .status(Status::Unauthorized)
-                    .raw_header("content-type", "application/json")
-                    .sized_body(body.len(), Cursor::new(body));
-            }
-            Self::NotConfigured => {
-                let body = "auth is not configured on this Rocket";
-                builder
-                    .status(Status::InternalServerError)
-                    .sized_body(body.len(), Cursor::new(body));
-            }
-        }
-        Ok(builder.finalize())
-    }
-}
-
-/// The answer to a request that needs a session and has none (the rule lives in the core).
-fn unauthenticated(auth: &Auth, headers: &HeaderMap, path_and_query: &str) -> SessionRejection {
-    match auth.session_required(headers, path_and_query) {
-        SessionRequired::SignIn(url) => HeaderValue::from_str(&url).map_or(
-            SessionRejection::Unauthorized,
-            SessionRejection::SignInRedirect,
-        ),
-        _ => SessionRejection::Unauthorized,
     }
 }

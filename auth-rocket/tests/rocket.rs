@@ -1,5 +1,6 @@
-//! What the cross-framework suite (`tests/parity`) does not cover: Rocket's `auth` limit, a
-//! Rocket without a managed `Auth`, and `rejection_of` for an app's own catcher.
+//! What the cross-framework suite (`tests/parity`) does not cover: a configured body limit
+//! (the core's, the only one), a Rocket without a managed `Auth`, and `rejection_of` for an
+//! app's own catcher.
 
 use auth_core::{Auth, AuthConfig};
 use auth_rocket::{AuthRocketExt, AuthSession, SessionRejection};
@@ -57,7 +58,7 @@ async fn post_signout(client: &Client, size: usize) -> (Status, Option<String>, 
 }
 
 #[rocket::async_test]
-async fn the_auth_limit_defaults_to_the_core_limit_and_can_be_lowered() {
+async fn the_configured_body_limit_is_the_only_one() {
     let limit = 100;
     let client = launch(
         rocket::custom(figment())
@@ -74,11 +75,14 @@ async fn the_auth_limit_defaults_to_the_core_limit_and_can_be_lowered() {
     assert_eq!(status, Status::PayloadTooLarge);
     assert_eq!(body, "\"Payload too large.\"");
 
-    // `limits.auth` below the core's limit: Rocket stops reading first, with the same answer.
-    let client =
-        launch(rocket::custom(figment().merge(("limits.auth", 50))).with_auth(auth())).await;
-    assert_eq!(post_signout(&client, 50).await.0, Status::Found);
-    let (status, _, body) = post_signout(&client, 51).await;
+    // Rocket's `limits` are not involved: a lower `limits.auth` changes nothing.
+    let client = launch(
+        rocket::custom(figment().merge(("limits.auth", 50)))
+            .with_auth(config().max_body_bytes(limit).build().expect("config")),
+    )
+    .await;
+    assert_eq!(post_signout(&client, limit).await.0, Status::Found);
+    let (status, _, body) = post_signout(&client, limit + 1).await;
     assert_eq!(status, Status::PayloadTooLarge);
     assert_eq!(body, "\"Payload too large.\"");
 }

@@ -220,6 +220,33 @@ pub fn credentials() -> CredentialsProvider {
         })
 }
 
+/// The `name=value` session cookie of a demo account signed in server-side, as for a request
+/// to `host` (`127.0.0.1:3000`): for tests that need a signed-in client.
+pub async fn session_cookie(
+    auth: &Auth,
+    host: &str,
+    username: &str,
+    password: &str,
+) -> std::result::Result<String, String> {
+    let headers = auth_core::integration::header_map([("host", host)]);
+    let fields = [("username", username), ("password", password)];
+    let action = auth
+        .sign_in(
+            &headers,
+            "credentials",
+            fields.map(|(k, v)| (k.to_owned(), v.to_owned())),
+        )
+        .await
+        .map_err(|error| error.to_string())?;
+    action
+        .cookies
+        .iter()
+        .map(|c| c.to_header_value())
+        .find(|c| c.starts_with("authjs.session-token="))
+        .and_then(|c| c.split(';').next().map(str::to_owned))
+        .ok_or_else(|| "the sign-in set no session cookie".to_owned())
+}
+
 /// The demo callbacks: a string `name` sent with a session update is copied into the token.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct DemoCallbacks;
