@@ -1,11 +1,12 @@
 //! The sqlx stores: `SqliteAdapter` (feature `sqlite`) and `PostgresAdapter` (feature
 //! `postgres`).
 //!
-//! The two share one implementation, `store.rs`, compiled once per dialect: each dialect module
+//! The two share one implementation, `store/`, compiled once per dialect: each dialect module
 //! defines its `Db`, its adapter type (`Store`), how a write transaction begins, and two macros
 //! that convert timestamps (`ts_in!` for a bound epoch-millisecond parameter, `ts_out!` for a
-//! column read back as epoch milliseconds), then includes `store.rs` as a child module. The SQL
-//! text is therefore written once, and each statement is a `&'static str` built by `concat!`.
+//! column read back as epoch milliseconds), then includes `store/mod.rs` as a child module (its
+//! own children, one per table, come along). The SQL text is therefore written once, and each
+//! statement is a `&'static str` built by `concat!`.
 //!
 //! The schema follows Auth.js's SQL adapters (`@auth/pg-adapter`): tables `users`, `accounts`,
 //! `sessions`, `verification_token`, plus `authenticators` as in Auth.js's WebAuthn docs, with

@@ -111,5 +111,5 @@ macro_rules! ts_out {
 
 // Compiled once per dialect on purpose: the SQL and the row mapping are written once.
 #[allow(clippy::duplicate_mod)]
-#[path = "store.rs"]
+#[path = "store/mod.rs"]
 mod store;

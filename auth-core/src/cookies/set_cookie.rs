@@ -1,0 +1,67 @@
+//! [`SetCookie`]: one cookie to send, and its `Set-Cookie` serialisation.
+
+use crate::clock::HttpDate;
+
+use super::{CookieOptions, CookieSpec};
+use crate::encoding::encode_component;
+
+/// One `Set-Cookie` to send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SetCookie {
+    /// Cookie name.
+    pub name: String,
+    /// Cookie value, unencoded.
+    pub value: String,
+    /// Attributes.
+    pub options: CookieOptions,
+    /// `Expires`, in milliseconds since the epoch.
+    pub expires: Option<i64>,
+}
+
+impl SetCookie {
+    /// A cookie with `spec`'s name and options.
+    pub(crate) fn new(spec: &CookieSpec, value: impl Into<String>) -> Self {
+        Self {
+            name: spec.name.clone(),
+            value: value.into(),
+            options: spec.options.clone(),
+            expires: None,
+        }
+    }
+
+    /// The removal of cookie `name` (empty value, `Max-Age=0`), with `spec`'s options.
+    pub(crate) fn removal(name: &str, spec: &CookieSpec) -> Self {
+        let mut cookie = Self::new(spec, "");
+        cookie.name = name.to_owned();
+        cookie.options.max_age = Some(0);
+        cookie
+    }
+
+    /// Serialises in Auth.js's attribute order.
+    pub fn to_header_value(&self) -> String {
+        use std::fmt::Write as _;
+        let mut out = String::with_capacity(self.name.len() + self.value.len() + 96);
+        out.push_str(&self.name);
+        out.push('=');
+        out.push_str(&encode_component(&self.value));
+        let o = &self.options;
+        if let Some(max_age) = o.max_age {
+            let _ = write!(out, "; Max-Age={max_age}");
+        }
+        if let Some(domain) = &o.domain {
+            let _ = write!(out, "; Domain={domain}");
+        }
+        let _ = write!(out, "; Path={}", o.path);
+        if let Some(expires) = self.expires {
+            let _ = write!(out, "; Expires={}", HttpDate(expires));
+        }
+        if o.http_only {
+            out.push_str("; HttpOnly");
+        }
+        if o.secure {
+            out.push_str("; Secure");
+        }
+        let _ = write!(out, "; SameSite={}", o.same_site.as_str());
+        out
+    }
+}

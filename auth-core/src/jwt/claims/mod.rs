@@ -1,0 +1,140 @@
+//! Auth.js's JWT `encode`/`decode` claim rules on top of the JWE layer.
+//!
+//! * `encode` copies the token claims, then sets `iat` = now, `exp` = now + `maxAge` and
+//!   `jti` = a fresh random UUID v4 (overwriting any existing values), serialises the object as
+//!   JSON and encrypts it.
+//! * `decode` decrypts, requires a top-level JSON object and applies jose's time checks with a
+//!   15-second clock tolerance: `exp` (if present) must be a number `> now - 15`, `nbf` (if
+//!   present) a number `<= now + 15`, and `iat` (if present) only has to be a number.
+//!   There are no `iss`/`aud` checks.
+
+use std::fmt;
+
+use serde_json::Value;
+
+use super::jwe::{self, DerivedKey, JweError};
+
+/// A JWT claim set: a JSON object.
+pub type Claims = serde_json::Map<String, serde_json::Value>;
+
+/// Clock tolerance applied to `exp` and `nbf`, in seconds (Auth.js's `clockTolerance: 15`).
+pub const CLOCK_TOLERANCE_SECS: i64 = 15;
+
+/// Auth.js `encode`: copies `claims`, then sets iat = now, exp = now + max_age, jti = fresh
+/// random UUID v4 (lowercase, hyphenated; built from 16 getrandom bytes with the version and
+/// variant bits set), serialises (serde_json) and encrypts with `key`.
+///
+/// Existing `iat`/`exp`/`jti` members are overwritten. `exp` saturates instead of overflowing.
+///
+/// # Panics
+///
+/// Panics if the operating system's random number generator fails.
+#[must_use]
+pub(crate) fn encode(
+    key: &DerivedKey,
+    claims: &Claims,
+    max_age_secs: i64,
+    now_secs: i64,
+) -> String {
+    let payload = payload(
+        claims,
+        now_secs,
+        now_secs.saturating_add(max_age_secs),
+        &crate::random::uuid_v4(),
+    );
+    jwe::encrypt(key, payload.as_bytes())
+}
+
+/// Builds the JSON payload `encode` encrypts.
+fn payload(claims: &Claims, iat: i64, exp: i64, jti: &str) -> String {
+    let mut payload = claims.clone();
+    payload.insert("iat".to_owned(), Value::from(iat));
+    payload.insert("exp".to_owned(), Value::from(exp));
+    payload.insert("jti".to_owned(), Value::from(jti));
+    Value::Object(payload).to_string()
+}
+
+/// Auth.js `decode`: decrypts with `keys`, parses the payload as a JSON object, checks exp (if
+/// present, must be > now - 15) and nbf (if present, <= now + 15); iat only type-checked (must
+/// be a number if present).
+///
+/// # Errors
+///
+/// [`JwtError::Jwe`] when the token cannot be decrypted, [`JwtError::InvalidPayload`] when the
+/// plaintext is not a JSON object or a time claim is not a number, [`JwtError::Expired`] and
+/// [`JwtError::NotYetValid`] for the time checks.
+pub(crate) fn decode(keys: &[DerivedKey], token: &str, now_secs: i64) -> Result<Claims, JwtError> {
+    let plaintext = jwe::decrypt(keys, token)?;
+    let claims: Claims =
+        serde_json::from_slice(&plaintext).map_err(|_| JwtError::InvalidPayload)?;
+    validate_times(&claims, now_secs)?;
+    Ok(claims)
+}
+
+/// jose's `validateClaimsSet` time checks, in jose's order (iat, nbf, exp).
+fn validate_times(claims: &Claims, now_secs: i64) -> Result<(), JwtError> {
+    if let Some(iat) = claims.get("iat") {
+        number(iat)?;
+    }
+    if let Some(nbf) = claims.get("nbf") {
+        let nbf = number(nbf)?;
+        if nbf > now_secs.saturating_add(CLOCK_TOLERANCE_SECS) as f64 {
+            return Err(JwtError::NotYetValid);
+        }
+    }
+    if let Some(exp) = claims.get("exp") {
+        let exp = number(exp)?;
+        if exp <= now_secs.saturating_sub(CLOCK_TOLERANCE_SECS) as f64 {
+            return Err(JwtError::Expired);
+        }
+    }
+    Ok(())
+}
+
+/// A JSON number as `f64` (JavaScript's view of numbers), anything else is invalid.
+fn number(value: &Value) -> Result<f64, JwtError> {
+    value.as_f64().ok_or(JwtError::InvalidPayload)
+}
+
+/// Why a session token was rejected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum JwtError {
+    /// The JWE layer rejected the token.
+    Jwe(JweError),
+    /// The plaintext is not a JSON object, or `iat`/`nbf`/`exp` is present but not a number.
+    InvalidPayload,
+    /// `exp` is at or before `now - 15 s` (jose's `JWTExpired`).
+    Expired,
+    /// `nbf` is after `now + 15 s`.
+    NotYetValid,
+}
+
+impl fmt::Display for JwtError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            JwtError::Jwe(e) => fmt::Display::fmt(e, f),
+            JwtError::InvalidPayload => f.write_str("invalid JWT claims set"),
+            JwtError::Expired => f.write_str("\"exp\" claim timestamp check failed"),
+            JwtError::NotYetValid => f.write_str("\"nbf\" claim timestamp check failed"),
+        }
+    }
+}
+
+impl std::error::Error for JwtError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            JwtError::Jwe(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl From<JweError> for JwtError {
+    fn from(e: JweError) -> Self {
+        JwtError::Jwe(e)
+    }
+}
+
+#[cfg(test)]
+mod tests;

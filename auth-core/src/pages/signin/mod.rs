@@ -1,0 +1,267 @@
+//! Sign-in page (GET `/signin`, spec §14.2).
+
+use super::{Theme, document, push_escaped, push_logo, push_theme_styles, sanitize_css_value};
+
+/// Base URL of Auth.js's provider logos; the default logo is `<base>/<id>.svg`.
+const PROVIDER_LOGO_BASE: &str = "https://authjs.dev/img/providers";
+
+/// One provider as shown on the sign-in page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignInProvider<'a> {
+    /// OAuth / OIDC: POST form to `signin_url`, button `Sign in with <name>`.
+    OAuth {
+        /// Provider id (used for the default logo URL).
+        id: &'a str,
+        /// Display name.
+        name: &'a str,
+        /// Where the form POSTs (`<base>/signin/<id>`).
+        signin_url: &'a str,
+        /// Logo URL (`style.logo`); default `https://authjs.dev/img/providers/<id>.svg`.
+        logo: Option<&'a str>,
+        /// Brand colour (`style.brandColor ?? style.bg`), set as `--provider-brand-color` on
+        /// the button (default `#fff`); tints the button on hover. Dropped if unsafe as CSS.
+        brand_color: Option<&'a str>,
+        /// Button text colour (`style.text`), set as `--provider-color` on the button. The
+        /// label keeps the theme's text colour when absent. Dropped if unsafe as CSS.
+        text_color: Option<&'a str>,
+    },
+    /// Email magic link: POST form to `signin_url` with an email input.
+    Email {
+        /// Provider id (used for the input id).
+        id: &'a str,
+        /// Display name.
+        name: &'a str,
+        /// Where the form POSTs (`<base>/signin/<id>`).
+        signin_url: &'a str,
+    },
+    /// Credentials: POST form to `callback_url` with one input per field.
+    Credentials {
+        /// Provider id (used for the input ids).
+        id: &'a str,
+        /// Display name.
+        name: &'a str,
+        /// Where the form POSTs (`<base>/callback/<id>`).
+        callback_url: &'a str,
+        /// The inputs, in order.
+        fields: &'a [CredentialField],
+    },
+}
+
+impl SignInProvider<'_> {
+    /// Whether this provider renders as a form with inputs (email/credentials).
+    fn is_form(&self) -> bool {
+        !matches!(self, Self::OAuth { .. })
+    }
+}
+
+/// One input of a credentials form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CredentialField {
+    /// Form field name (the credential key); also part of the input id.
+    pub name: String,
+    /// Label text; defaults to `name`.
+    pub label: Option<String>,
+    /// Input `type`; `"text"` when empty.
+    pub input_type: String,
+    /// Placeholder text; defaults to empty.
+    pub placeholder: Option<String>,
+}
+
+impl CredentialField {
+    /// A text field with no label (the label falls back to `name`) and no placeholder.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            label: None,
+            input_type: "text".to_owned(),
+            placeholder: None,
+        }
+    }
+}
+
+/// What the sign-in page needs.
+#[derive(Debug, Clone, Copy)]
+pub struct SignInPage<'a> {
+    /// Page theme.
+    pub theme: &'a Theme,
+    /// CSRF token for the hidden `csrfToken` inputs.
+    pub csrf_token: &'a str,
+    /// Value of the hidden `callbackUrl` input of OAuth forms (omitted when empty).
+    pub callback_url: &'a str,
+    /// The `error` query parameter; shown as a banner (see [`signin_error_message`]).
+    pub error: Option<&'a str>,
+    /// The `email` query parameter; pre-fills the email input.
+    pub email: Option<&'a str>,
+    /// Providers to show, in order (the caller filters out those Auth.js would not show).
+    pub providers: &'a [SignInProvider<'a>],
+}
+
+/// The message shown on the sign-in page for an `error` code (spec §14.2 table).
+pub fn signin_error_message(error: &str) -> &'static str {
+    match error {
+        "Signin" | "OAuthSignin" | "OAuthCallbackError" | "OAuthCreateAccount"
+        | "EmailCreateAccount" | "Callback" => "Try signing in with a different account.",
+        "OAuthAccountNotLinked" => {
+            "To confirm your identity, sign in with the same account you used originally."
+        }
+        "EmailSignin" => "The e-mail could not be sent.",
+        "CredentialsSignin" => "Sign in failed. Check the details you provided are correct.",
+        "SessionRequired" => "Please sign in to access this page.",
+        _ => "Unable to sign in.",
+    }
+}
+
+/// Renders the complete sign-in page (title "Sign In").
+pub fn render_signin(page: &SignInPage<'_>) -> String {
+    let mut b = String::with_capacity(1024 + page.providers.len() * 512);
+    b.push_str("<div class=\"signin\">");
+    push_theme_styles(&mut b, page.theme, true);
+    b.push_str("<div class=\"card\">");
+    if let Some(error) = page.error.filter(|e| !e.is_empty()) {
+        b.push_str("<div class=\"error\"><p>");
+        push_escaped(&mut b, signin_error_message(error));
+        b.push_str("</p></div>");
+    }
+    push_logo(&mut b, page.theme);
+
+    let providers = page.providers;
+    for (i, provider) in providers.iter().enumerate() {
+        b.push_str("<div class=\"provider\">");
+        if let SignInProvider::OAuth { .. } = provider {
+            push_oauth_form(&mut b, page, provider);
+        }
+        if provider.is_form() && i > 0 && !providers[i - 1].is_form() {
+            b.push_str("<hr/>");
+        }
+        match provider {
+            SignInProvider::OAuth { .. } => {}
+            SignInProvider::Email {
+                id,
+                name,
+                signin_url,
+            } => push_email_form(&mut b, page, id, name, signin_url),
+            SignInProvider::Credentials {
+                id,
+                name,
+                callback_url,
+                fields,
+            } => push_credentials_form(&mut b, page.csrf_token, id, name, callback_url, fields),
+        }
+        if provider.is_form() && i + 1 < providers.len() {
+            b.push_str("<hr/>");
+        }
+        b.push_str("</div>");
+    }
+    b.push_str("</div></div>");
+    document(page.theme, "Sign In", &b)
+}
+
+fn push_form_start(b: &mut String, action: &str, csrf_token: &str) {
+    b.push_str("<form action=\"");
+    push_escaped(b, action);
+    b.push_str("\" method=\"POST\"><input type=\"hidden\" name=\"csrfToken\" value=\"");
+    push_escaped(b, csrf_token);
+    b.push_str("\"/>");
+}
+
+fn push_oauth_form(b: &mut String, page: &SignInPage<'_>, provider: &SignInProvider<'_>) {
+    let SignInProvider::OAuth {
+        id,
+        name,
+        signin_url,
+        logo,
+        brand_color,
+        text_color,
+    } = *provider
+    else {
+        return;
+    };
+    push_form_start(b, signin_url, page.csrf_token);
+    if !page.callback_url.is_empty() {
+        b.push_str("<input type=\"hidden\" name=\"callbackUrl\" value=\"");
+        push_escaped(b, page.callback_url);
+        b.push_str("\"/>");
+    }
+    let color = brand_color.and_then(sanitize_css_value).unwrap_or("#fff");
+    b.push_str("<button type=\"submit\" class=\"button\" style=\"--provider-brand-color:");
+    b.push_str(color);
+    if let Some(text) = text_color.and_then(sanitize_css_value) {
+        b.push_str(";--provider-color:");
+        b.push_str(text);
+    }
+    b.push_str("\" tabindex=\"0\"><span>Sign in with ");
+    push_escaped(b, name);
+    b.push_str("</span><img loading=\"lazy\" height=\"24\" width=\"24\" alt=\"\" src=\"");
+    match logo {
+        Some(logo) => push_escaped(b, logo),
+        None => {
+            b.push_str(PROVIDER_LOGO_BASE);
+            b.push('/');
+            push_escaped(b, id);
+            b.push_str(".svg");
+        }
+    }
+    b.push_str("\"/></button></form>");
+}
+
+fn push_email_form(b: &mut String, page: &SignInPage<'_>, id: &str, name: &str, action: &str) {
+    push_form_start(b, action, page.csrf_token);
+    b.push_str("<label class=\"section-header\" for=\"input-email-for-");
+    push_escaped(b, id);
+    b.push_str("-provider\">Email</label><input id=\"input-email-for-");
+    push_escaped(b, id);
+    b.push_str("-provider\" autofocus type=\"email\" name=\"email\"");
+    if let Some(email) = page.email {
+        b.push_str(" value=\"");
+        push_escaped(b, email);
+        b.push('"');
+    }
+    b.push_str(" placeholder=\"email@example.com\" required/>");
+    push_submit_button(b, name);
+    b.push_str("</form>");
+}
+
+fn push_credentials_form(
+    b: &mut String,
+    csrf_token: &str,
+    id: &str,
+    name: &str,
+    action: &str,
+    fields: &[CredentialField],
+) {
+    push_form_start(b, action, csrf_token);
+    for field in fields {
+        let input_type = match field.input_type.as_str() {
+            "" => "text",
+            t => t,
+        };
+        b.push_str("<div><label class=\"section-header\" for=\"input-");
+        push_escaped(b, &field.name);
+        b.push_str("-for-");
+        push_escaped(b, id);
+        b.push_str("-provider\">");
+        push_escaped(b, field.label.as_deref().unwrap_or(&field.name));
+        b.push_str("</label><input name=\"");
+        push_escaped(b, &field.name);
+        b.push_str("\" id=\"input-");
+        push_escaped(b, &field.name);
+        b.push_str("-for-");
+        push_escaped(b, id);
+        b.push_str("-provider\" type=\"");
+        push_escaped(b, input_type);
+        b.push_str("\" placeholder=\"");
+        push_escaped(b, field.placeholder.as_deref().unwrap_or(""));
+        b.push_str("\"/></div>");
+    }
+    push_submit_button(b, name);
+    b.push_str("</form>");
+}
+
+fn push_submit_button(b: &mut String, provider_name: &str) {
+    b.push_str("<button id=\"submitButton\" type=\"submit\" tabindex=\"0\">Sign in with ");
+    push_escaped(b, provider_name);
+    b.push_str("</button>");
+}
+
+#[cfg(test)]
+mod tests;
