@@ -196,7 +196,7 @@ pub(crate) async fn resolve_database(
     if extend && due <= now_ms {
         adapter
             .update_session(SessionUpdate {
-                session_token: token.to_owned(),
+                session_token: token.into(),
                 expires: Timestamp::from_millis(now_ms.saturating_add(max_age_ms)),
             })
             .await?;
@@ -252,7 +252,7 @@ pub(crate) async fn create_database_session(
     };
     adapter
         .create_session(AdapterSession {
-            session_token: crate::random::uuid_v4(),
+            session_token: crate::random::uuid_v4().into(),
             user_id: user_id.to_owned(),
             expires: Timestamp::from_millis(expires_ms(auth, now_ms)),
         })

@@ -109,12 +109,12 @@ fn stored_account(account: &Account, user_id: &str) -> AdapterAccount {
         kind: account.kind,
         provider: account.provider.clone(),
         provider_account_id: account.provider_account_id.clone(),
-        refresh_token: text("refresh_token"),
-        access_token: text("access_token"),
+        refresh_token: text("refresh_token").map(crate::secret::RefreshToken::from),
+        access_token: text("access_token").map(crate::secret::AccessToken::from),
         expires_at: account.extra.get("expires_at").and_then(Value::as_i64),
         token_type: text("token_type"),
         scope: text("scope"),
-        id_token: text("id_token"),
+        id_token: text("id_token").map(crate::secret::IdToken::from),
         session_state: text("session_state"),
     }
 }
@@ -299,7 +299,7 @@ pub(crate) async fn establish_session(
         // Written like a JWT session so stale chunks of an earlier JWT cookie are cleared.
         cookies.extend(present.write(
             ctx.cookie(CookieKind::SessionToken),
-            &row.session_token,
+            row.session_token.expose(),
             row.expires.millis(),
         ));
     } else {
