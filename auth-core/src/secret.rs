@@ -19,6 +19,7 @@
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 use subtle::ConstantTimeEq;
 
 /// The secret used to encrypt session tokens and to hash CSRF tokens (`AUTH_SECRET`).
@@ -190,6 +191,64 @@ secret_string! {
     HashedToken
 }
 
+/// Prints a JSON map with every value replaced by `[redacted]`, except for the keys in
+/// `shown` (harmless fields such as `exp` or `token_type`), for the `Debug` of maps that may
+/// hold tokens.
+pub(crate) struct RedactedMap<'a> {
+    map: &'a Map<String, Value>,
+    shown: &'a [&'a str],
+}
+
+impl<'a> RedactedMap<'a> {
+    /// `map`, printing the values of the keys in `shown` only.
+    pub(crate) fn new(map: &'a Map<String, Value>, shown: &'a [&'a str]) -> Self {
+        Self { map, shown }
+    }
+}
+
+impl fmt::Debug for RedactedMap<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut out = f.debug_map();
+        for (key, value) in self.map {
+            let value = if self.shown.contains(&key.as_str()) {
+                Shown::Json(value)
+            } else {
+                Shown::Redacted
+            };
+            out.entry(key, &value);
+        }
+        out.finish()
+    }
+}
+
+/// Prints a JSON value as its object's keys with every value `[redacted]`, or `[redacted]` when
+/// it is not an object.
+pub(crate) struct RedactedJson<'a>(pub(crate) &'a Value);
+
+impl fmt::Debug for RedactedJson<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Value::Object(map) => RedactedMap::new(map, &[]).fmt(f),
+            _ => Shown::Redacted.fmt(f),
+        }
+    }
+}
+
+/// A value of a [`RedactedMap`] as printed: its JSON, or `[redacted]`.
+enum Shown<'a> {
+    Json(&'a Value),
+    Redacted,
+}
+
+impl fmt::Debug for Shown<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Json(value) => fmt::Display::fmt(value, f),
+            Self::Redacted => f.write_str("[redacted]"),
+        }
+    }
+}
+
 /// Compares two byte strings in constant time (for equal lengths; the length itself is not secret).
 pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && bool::from(a.ct_eq(b))
@@ -212,6 +271,24 @@ mod tests {
         let list: SecretList = ["new", "old"].into_iter().collect();
         assert_eq!(list.joined().expose(), "new,old");
         assert_eq!(SecretList::single("a").joined().expose(), "a");
+    }
+
+    #[test]
+    fn redacted_maps_show_only_the_chosen_values() {
+        let mut map = Map::new();
+        map.insert("access_token".into(), "at-secret".into());
+        map.insert("expires_at".into(), 17.into());
+        map.insert("token_type".into(), "bearer".into());
+        let shown = format!(
+            "{:?}",
+            RedactedMap::new(&map, &["expires_at", "token_type"])
+        );
+        assert_eq!(
+            shown,
+            r#"{"access_token": [redacted], "expires_at": 17, "token_type": "bearer"}"#
+        );
+        let body = Value::from("at-secret");
+        assert_eq!(format!("{:?}", RedactedJson(&body)), "[redacted]");
     }
 
     #[test]

@@ -63,11 +63,24 @@ pub struct ProviderStyle {
 }
 
 /// The tokens of a sign-in, as the token endpoint returned them (plus `expires_at`).
-#[derive(Debug, Clone, Default, PartialEq)]
+///
+/// `Debug` hides every value except `expires_at`, `expires_in`, `token_type` and `scope`.
+#[derive(Clone, Default, PartialEq)]
 pub struct TokenSet {
     /// Every field of the token response, with `expires_at` (epoch seconds) added when
     /// `expires_in` was given.
     pub fields: Map<String, Value>,
+}
+
+impl fmt::Debug for TokenSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TokenSet")
+            .field(
+                "fields",
+                &crate::secret::RedactedMap::new(&self.fields, crate::model::TOKEN_SET_SHOWN),
+            )
+            .finish()
+    }
 }
 
 impl TokenSet {
