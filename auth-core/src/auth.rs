@@ -70,7 +70,10 @@ pub enum SessionRequired {
 
 /// The outcome of a server-side action ([`Auth::sign_in`], [`Auth::sign_out`],
 /// [`Auth::update_session`]): where to send the user, the cookies to set, and the JSON body.
-#[derive(Debug, Clone)]
+///
+/// `Debug` shows no cookie value and only the top-level keys of the body (a session may carry
+/// a token a `session` callback put there).
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct ServerAction {
     /// Where the user should go next, if anywhere.
@@ -79,6 +82,17 @@ pub struct ServerAction {
     pub cookies: Vec<SetCookie>,
     /// The JSON body of the action (the session after an update).
     pub body: Option<Value>,
+}
+
+impl fmt::Debug for ServerAction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let body = self.body.as_ref().map(crate::secret::RedactedJson);
+        f.debug_struct("ServerAction")
+            .field("redirect", &self.redirect)
+            .field("cookies", &self.cookies)
+            .field("body", &body)
+            .finish()
+    }
 }
 
 impl ServerAction {

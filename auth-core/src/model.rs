@@ -5,7 +5,92 @@ use serde_json::{Map, Value};
 
 /// The claims of a JWT session (Auth.js's `JWT`): `name`, `email`, `picture`, `sub` by default,
 /// plus whatever the `jwt` callback adds, plus `iat`, `exp`, `jti` once encoded.
-pub type Token = Map<String, Value>;
+///
+/// A JSON object: it derefs to the [`Map`] of its claims and converts to and from one, and it
+/// serialises as that object. A `jwt` callback may copy an access token into it, so `Debug`
+/// prints the claim names with every value hidden except the times `iat`, `nbf` and `exp`.
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Token(Map<String, Value>);
+
+impl Token {
+    /// No claims.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The claims as a map.
+    pub fn into_map(self) -> Map<String, Value> {
+        self.0
+    }
+}
+
+impl std::ops::Deref for Token {
+    type Target = Map<String, Value>;
+
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Token {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.0
+    }
+}
+
+impl From<Map<String, Value>> for Token {
+    fn from(claims: Map<String, Value>) -> Self {
+        Self(claims)
+    }
+}
+
+impl From<Token> for Map<String, Value> {
+    fn from(token: Token) -> Self {
+        token.0
+    }
+}
+
+impl From<Token> for Value {
+    fn from(token: Token) -> Self {
+        Value::Object(token.0)
+    }
+}
+
+impl IntoIterator for Token {
+    type Item = (String, Value);
+    type IntoIter = serde_json::map::IntoIter;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a Token {
+    type Item = (&'a String, &'a Value);
+    type IntoIter = serde_json::map::Iter<'a>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+impl FromIterator<(String, Value)> for Token {
+    fn from_iter<I: IntoIterator<Item = (String, Value)>>(iter: I) -> Self {
+        Self(Map::from_iter(iter))
+    }
+}
+
+impl std::fmt::Debug for Token {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Token")
+            .field(&crate::secret::RedactedMap::new(
+                &self.0,
+                &["iat", "nbf", "exp"],
+            ))
+            .finish()
+    }
+}
 
 /// The kind of a provider (Auth.js's provider `type`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -103,7 +188,10 @@ impl User {
 }
 
 /// The account a user signed in with (Auth.js's `Account`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// `Debug` hides the values of `extra` (the OAuth tokens) except `expires_at`, `token_type` and
+/// `scope`.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct Account {
     /// The provider id, e.g. `credentials` or `github`.
     pub provider: String,
@@ -118,8 +206,27 @@ pub struct Account {
     pub extra: Map<String, Value>,
 }
 
+impl std::fmt::Debug for Account {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Account")
+            .field("provider", &self.provider)
+            .field("kind", &self.kind)
+            .field("provider_account_id", &self.provider_account_id)
+            .field(
+                "extra",
+                &crate::secret::RedactedMap::new(&self.extra, TOKEN_SET_SHOWN),
+            )
+            .finish()
+    }
+}
+
+/// The fields of a token response whose values `Debug` may show: none of them is a credential.
+pub(crate) const TOKEN_SET_SHOWN: &[&str] = &["expires_at", "expires_in", "token_type", "scope"];
+
 /// The user part of a [`Session`].
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+///
+/// `Debug` hides the values of `extra`, where a `session` callback may put a token.
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SessionUser {
     /// Display name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -135,8 +242,22 @@ pub struct SessionUser {
     pub extra: Map<String, Value>,
 }
 
+impl std::fmt::Debug for SessionUser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SessionUser")
+            .field("name", &self.name)
+            .field("email", &self.email)
+            .field("image", &self.image)
+            .field("extra", &crate::secret::RedactedMap::new(&self.extra, &[]))
+            .finish()
+    }
+}
+
 /// The session exposed to the browser by `GET /auth/session` and to the application.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+///
+/// `Debug` hides the values of `extra`, where a `session` callback may put a token (Auth.js's
+/// `session.accessToken = token.accessToken`).
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Session {
     /// The signed-in user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -146,6 +267,16 @@ pub struct Session {
     /// Fields a `session` callback added.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("user", &self.user)
+            .field("expires", &self.expires)
+            .field("extra", &crate::secret::RedactedMap::new(&self.extra, &[]))
+            .finish()
+    }
 }
 
 impl Session {
@@ -174,7 +305,7 @@ mod tests {
         let user = User::new("1").name("Alice");
         let token = user.default_token();
         assert_eq!(
-            Value::Object(token),
+            Value::Object(token.into()),
             serde_json::json!({"name": "Alice", "sub": "1"})
         );
     }

@@ -260,7 +260,7 @@ async fn a_magic_link_made_by_auth_js_verifies_here() {
                     .as_str()
                     .expect("identifier")
                     .to_owned(),
-                token: stored.to_owned(),
+                token: stored.into(),
                 expires: Timestamp::from_millis(
                     case["storedExpiresEpochMs"].as_i64().expect("expires"),
                 ),

@@ -100,7 +100,7 @@ pub(super) async fn redirect(
             "random".into(),
             Value::String(b64url(&random::bytes::<32>())),
         );
-        let state = auth.state_keys.encode(&inner, CHECK_MAX_AGE, now)?;
+        let state = auth.state_keys.encode(&inner.into(), CHECK_MAX_AGE, now)?;
         seal(Check::State, &state)?;
         set(&mut params, "state", state);
     }

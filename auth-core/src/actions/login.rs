@@ -13,6 +13,7 @@ use crate::{
     model::{Account, User},
     providers::{Credentials, PreparedProvider},
     response::AuthResponse,
+    secret::{AccessToken, IdToken, RefreshToken},
     session::{Keep, SignedIn},
 };
 
@@ -118,12 +119,12 @@ fn stored_account(account: &Account, user_id: &str) -> AdapterAccount {
         kind: account.kind,
         provider: account.provider.clone(),
         provider_account_id: account.provider_account_id.clone(),
-        refresh_token: text("refresh_token"),
-        access_token: text("access_token"),
+        refresh_token: text("refresh_token").map(RefreshToken::from),
+        access_token: text("access_token").map(AccessToken::from),
         expires_at: account.extra.get("expires_at").and_then(Value::as_i64),
         token_type: text("token_type"),
         scope: text("scope"),
-        id_token: text("id_token"),
+        id_token: text("id_token").map(IdToken::from),
         session_state: text("session_state"),
     }
 }

@@ -106,7 +106,7 @@ pub(super) async fn send_link(
     adapter
         .create_verification_token(VerificationToken {
             identifier: email.clone(),
-            token: hashed.clone(),
+            token: crate::secret::HashedToken::from(hashed.as_str()),
             expires: Timestamp::from_millis(expires),
         })
         .await?;

@@ -243,12 +243,12 @@ impl Adapter for MemoryAdapter {
         if !state.users.contains_key(&session.user_id) {
             return Err(missing_user());
         }
-        if state.sessions.contains_key(&session.session_token) {
+        if state.sessions.contains_key(session.session_token.expose()) {
             return Err(conflict("a session with this token already exists"));
         }
         state
             .sessions
-            .insert(session.session_token.clone(), session.clone());
+            .insert(session.session_token.expose().to_owned(), session.clone());
         Ok(session)
     }
 
@@ -268,10 +268,13 @@ impl Adapter for MemoryAdapter {
 
     async fn update_session(&self, update: SessionUpdate) -> Result<Option<AdapterSession>> {
         let mut state = self.state();
-        Ok(state.sessions.get_mut(&update.session_token).map(|s| {
-            s.expires = update.expires;
-            s.clone()
-        }))
+        Ok(state
+            .sessions
+            .get_mut(update.session_token.expose())
+            .map(|s| {
+                s.expires = update.expires;
+                s.clone()
+            }))
     }
 
     async fn delete_session(&self, session_token: &str) -> Result<Option<AdapterSession>> {
@@ -283,7 +286,7 @@ impl Adapter for MemoryAdapter {
         token: VerificationToken,
     ) -> Result<VerificationToken> {
         let mut state = self.state();
-        let key = (token.identifier.clone(), token.token.clone());
+        let key = (token.identifier.clone(), token.token.expose().to_owned());
         if state.tokens.contains_key(&key) {
             return Err(conflict("this verification token already exists"));
         }

@@ -1,8 +1,12 @@
 //! The adapter data model (spec §7.1), shaped like Auth.js's SQL adapters.
+//!
+//! Tokens are [`secret`](crate::secret) types: `Debug` of any row prints no token, and they
+//! serialise as plain strings.
 
 use serde::{Deserialize, Serialize};
 
 use crate::model::{ProviderKind, User};
+use crate::secret::{AccessToken, HashedToken, IdToken, RefreshToken, SessionToken};
 
 /// An instant, in milliseconds since the Unix epoch (JavaScript's `Date`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -62,9 +66,9 @@ pub struct AdapterAccount {
     /// The user's id at the provider.
     pub provider_account_id: String,
     /// OAuth refresh token.
-    pub refresh_token: Option<String>,
+    pub refresh_token: Option<RefreshToken>,
     /// OAuth access token.
-    pub access_token: Option<String>,
+    pub access_token: Option<AccessToken>,
     /// When the access token expires, in epoch seconds.
     pub expires_at: Option<i64>,
     /// Token type, lower-case (`bearer`).
@@ -72,7 +76,7 @@ pub struct AdapterAccount {
     /// Granted scopes.
     pub scope: Option<String>,
     /// OpenID Connect id_token.
-    pub id_token: Option<String>,
+    pub id_token: Option<IdToken>,
     /// Provider session state.
     pub session_state: Option<String>,
 }
@@ -81,7 +85,7 @@ pub struct AdapterAccount {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AdapterSession {
     /// The opaque token stored in the session cookie.
-    pub session_token: String,
+    pub session_token: SessionToken,
     /// The user.
     pub user_id: String,
     /// When the session ends.
@@ -92,7 +96,7 @@ pub struct AdapterSession {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionUpdate {
     /// The session to extend.
-    pub session_token: String,
+    pub session_token: SessionToken,
     /// Its new expiry.
     pub expires: Timestamp,
 }
@@ -103,7 +107,7 @@ pub struct VerificationToken {
     /// The email address.
     pub identifier: String,
     /// The hashed token.
-    pub token: String,
+    pub token: HashedToken,
     /// When it stops working.
     pub expires: Timestamp,
 }

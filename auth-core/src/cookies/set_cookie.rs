@@ -1,12 +1,17 @@
 //! [`SetCookie`]: one cookie to send, and its `Set-Cookie` serialisation.
 
+use std::fmt;
+
 use crate::clock::HttpDate;
 
 use super::{CookieOptions, CookieSpec};
 use crate::encoding::encode_component;
 
 /// One `Set-Cookie` to send.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// `Debug` hides the value (a session token, a CSRF token, a sealed check); `to_header_value`
+/// is the way to write it out.
+#[derive(Clone, PartialEq, Eq)]
 pub struct SetCookie {
     /// Cookie name.
     pub name: String,
@@ -63,5 +68,16 @@ impl SetCookie {
         }
         let _ = write!(out, "; SameSite={}", o.same_site.as_str());
         out
+    }
+}
+
+impl fmt::Debug for SetCookie {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SetCookie")
+            .field("name", &self.name)
+            .field("value", &format_args!("[redacted]"))
+            .field("options", &self.options)
+            .field("expires", &self.expires)
+            .finish()
     }
 }

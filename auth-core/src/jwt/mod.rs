@@ -108,8 +108,8 @@ pub fn encode(params: &EncodeParams<'_>) -> Result<String, Error> {
     )
 }
 
-/// Arguments of [`decode`].
-#[derive(Debug, Clone, Copy)]
+/// Arguments of [`decode`]. `Debug` hides the token.
+#[derive(Clone, Copy)]
 pub struct DecodeParams<'a> {
     /// The JWE string.
     pub token: &'a str,
@@ -117,6 +117,16 @@ pub struct DecodeParams<'a> {
     pub secret: &'a SecretList,
     /// The salt the token was made with.
     pub salt: &'a str,
+}
+
+impl std::fmt::Debug for DecodeParams<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DecodeParams")
+            .field("token", &format_args!("[redacted]"))
+            .field("secret", self.secret)
+            .field("salt", &self.salt)
+            .finish()
+    }
 }
 
 /// Auth.js's `decode`: `Ok(None)` for an empty token, an error for anything that does not
@@ -210,8 +220,8 @@ pub struct CodecEncode<'a> {
     pub max_age: i64,
 }
 
-/// Arguments of [`JwtCodec::decode`].
-#[derive(Debug, Clone, Copy)]
+/// Arguments of [`JwtCodec::decode`]. `Debug` hides the token.
+#[derive(Clone, Copy)]
 #[non_exhaustive]
 pub struct CodecDecode<'a> {
     /// The token from the cookie.
@@ -220,6 +230,16 @@ pub struct CodecDecode<'a> {
     pub secret: &'a SecretList,
     /// The salt (the session cookie name).
     pub salt: &'a str,
+}
+
+impl std::fmt::Debug for CodecDecode<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CodecDecode")
+            .field("token", &format_args!("[redacted]"))
+            .field("secret", self.secret)
+            .field("salt", &self.salt)
+            .finish()
+    }
 }
 
 /// A replacement for the built-in session-token encoding (Auth.js's `jwt.encode`/`jwt.decode`).

@@ -1,12 +1,12 @@
 //! Sealed check cookies (spec §8.3): `state`, PKCE `code_verifier` and `nonce` values kept in
 //! JWE cookies (salt = cookie name, 15 minutes, bound to the provider that made them).
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::{
     cookies::{CookieKind, CookieTable},
     error::{CheckFailure, Error},
-    jwt::{JwtError, JwtKeys},
+    jwt::{Claims, JwtError, JwtKeys},
     secret::SecretList,
 };
 
@@ -73,7 +73,7 @@ impl CheckKeys {
         provider: &str,
         now_secs: i64,
     ) -> Result<String, Error> {
-        let mut claims = Map::new();
+        let mut claims = Claims::new();
         claims.insert("value".into(), Value::String(value.to_owned()));
         claims.insert("provider".into(), Value::String(provider.to_owned()));
         self.keys(check).encode(&claims, CHECK_MAX_AGE, now_secs)

@@ -52,7 +52,7 @@ impl DatabaseSessions {
         if extend && due <= now_ms {
             self.adapter
                 .update_session(SessionUpdate {
-                    session_token: token.to_owned(),
+                    session_token: token.into(),
                     expires: Timestamp::from_millis(now_ms.saturating_add(self.max_age_ms)),
                 })
                 .await?;
@@ -187,14 +187,14 @@ impl Sessions {
         let row = db
             .adapter
             .create_session(AdapterSession {
-                session_token: crate::random::uuid_v4(),
+                session_token: crate::random::uuid_v4().into(),
                 user_id: user.id.clone().unwrap_or_default(),
                 expires: Timestamp::from_millis(self.expires_ms(presented.now_ms)),
             })
             .await?;
         Ok(presented.cookies.write(
             self.cookie(presented.secure),
-            &row.session_token,
+            row.session_token.expose(),
             row.expires.millis(),
         ))
     }

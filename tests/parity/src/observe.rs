@@ -192,7 +192,7 @@ impl Jar {
                     .and_then(Value::as_str)
                     .is_some_and(|j| j.len() == 36);
                 claims.insert("jti".into(), Value::Bool(jti_ok));
-                Value::Object(claims)
+                Value::from(claims)
             }
             Err(error) => Value::String(format!("undecodable session token: {error:?}")),
         }

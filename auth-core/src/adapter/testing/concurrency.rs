@@ -99,7 +99,7 @@ pub async fn concurrent_first_sign_in_distinct_emails<A: Adapter + Clone>(adapte
 pub async fn concurrent_verification_token_use<A: Adapter + Clone>(adapter: &A) {
     let token = VerificationToken {
         identifier: format!("{}@example.com", uuid_v4()),
-        token: uuid_v4(),
+        token: uuid_v4().into(),
         expires: T0,
     };
     ok(
@@ -114,7 +114,9 @@ pub async fn concurrent_verification_token_use<A: Adapter + Clone>(adapter: &A) 
         let (identifier, value) = (token.identifier.clone(), token.token.clone());
         tasks.push(tokio::spawn(async move {
             barrier.wait().await;
-            adapter.use_verification_token(&identifier, &value).await
+            adapter
+                .use_verification_token(&identifier, value.expose())
+                .await
         }));
     }
     let mut used = Vec::new();

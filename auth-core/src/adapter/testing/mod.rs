@@ -94,12 +94,12 @@ fn new_account(user_id: &str, provider: &str, kind: ProviderKind) -> AdapterAcco
         user_id: user_id.to_owned(),
         kind,
         provider: provider.to_owned(),
-        refresh_token: Some(format!("refresh-{provider_account_id}")),
-        access_token: Some(format!("access-{provider_account_id}")),
+        refresh_token: Some(format!("refresh-{provider_account_id}").into()),
+        access_token: Some(format!("access-{provider_account_id}").into()),
         expires_at: Some(1_700_003_600),
         token_type: Some("bearer".to_owned()),
         scope: Some("openid email profile".to_owned()),
-        id_token: Some(format!("id-token-{provider_account_id}")),
+        id_token: Some(format!("id-token-{provider_account_id}").into()),
         session_state: Some("state".to_owned()),
         provider_account_id,
     }
@@ -121,7 +121,7 @@ fn bare_account(user_id: &str, provider: &str, kind: ProviderKind) -> AdapterAcc
 
 fn new_session(user_id: &str, expires: Timestamp) -> AdapterSession {
     AdapterSession {
-        session_token: uuid_v4(),
+        session_token: uuid_v4().into(),
         user_id: user_id.to_owned(),
         expires,
     }

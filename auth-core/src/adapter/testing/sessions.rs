@@ -22,7 +22,9 @@ pub async fn sessions(adapter: &impl Adapter) {
 
     assert_eq!(
         ok(
-            adapter.get_session_and_user(&session.session_token).await,
+            adapter
+                .get_session_and_user(session.session_token.expose())
+                .await,
             "get_session_and_user"
         ),
         Some((session.clone(), user.clone())),
@@ -58,7 +60,9 @@ pub async fn sessions(adapter: &impl Adapter) {
     );
     assert_eq!(
         ok(
-            adapter.get_session_and_user(&session.session_token).await,
+            adapter
+                .get_session_and_user(session.session_token.expose())
+                .await,
             "get_session_and_user(updated)"
         )
         .map(|(s, _)| s),
@@ -69,7 +73,7 @@ pub async fn sessions(adapter: &impl Adapter) {
         ok(
             adapter
                 .update_session(SessionUpdate {
-                    session_token: uuid_v4(),
+                    session_token: uuid_v4().into(),
                     expires: later,
                 })
                 .await,
@@ -86,7 +90,7 @@ pub async fn sessions(adapter: &impl Adapter) {
     );
     assert_eq!(
         ok(
-            adapter.delete_session(&session.session_token).await,
+            adapter.delete_session(session.session_token.expose()).await,
             "delete_session"
         ),
         Some(extended),
@@ -94,7 +98,9 @@ pub async fn sessions(adapter: &impl Adapter) {
     );
     assert_eq!(
         ok(
-            adapter.get_session_and_user(&session.session_token).await,
+            adapter
+                .get_session_and_user(session.session_token.expose())
+                .await,
             "get_session_and_user(deleted)"
         ),
         None,
@@ -102,7 +108,7 @@ pub async fn sessions(adapter: &impl Adapter) {
     );
     assert_eq!(
         ok(
-            adapter.delete_session(&session.session_token).await,
+            adapter.delete_session(session.session_token.expose()).await,
             "delete_session(again)"
         ),
         None,
@@ -110,7 +116,9 @@ pub async fn sessions(adapter: &impl Adapter) {
     );
     assert_eq!(
         ok(
-            adapter.get_session_and_user(&second.session_token).await,
+            adapter
+                .get_session_and_user(second.session_token.expose())
+                .await,
             "get_session_and_user(second)"
         )
         .map(|(s, _)| s),
@@ -130,7 +138,9 @@ pub async fn expired_sessions_are_returned(adapter: &impl Adapter) {
     );
     assert_eq!(
         ok(
-            adapter.get_session_and_user(&session.session_token).await,
+            adapter
+                .get_session_and_user(session.session_token.expose())
+                .await,
             "get_session_and_user(expired)"
         ),
         Some((session, user)),
@@ -161,7 +171,9 @@ pub async fn session_rules(adapter: &impl Adapter) {
     );
     assert_eq!(
         ok(
-            adapter.get_session_and_user(&session.session_token).await,
+            adapter
+                .get_session_and_user(session.session_token.expose())
+                .await,
             "get_session_and_user"
         )
         .map(|(_, u)| u.id),
@@ -176,7 +188,7 @@ pub async fn session_rules(adapter: &impl Adapter) {
     );
     assert_eq!(
         ok(
-            adapter.delete_session(&orphan.session_token).await,
+            adapter.delete_session(orphan.session_token.expose()).await,
             "delete_session(orphan)"
         ),
         None,

@@ -27,7 +27,9 @@ pub async fn timestamps_round_trip(adapter: &impl Adapter) {
         );
         assert_eq!(
             ok(
-                adapter.get_session_and_user(&session.session_token).await,
+                adapter
+                    .get_session_and_user(session.session_token.expose())
+                    .await,
                 "get_session_and_user"
             )
             .map(|(s, _)| s.expires),
@@ -36,7 +38,7 @@ pub async fn timestamps_round_trip(adapter: &impl Adapter) {
         );
         let token = VerificationToken {
             identifier: format!("{}@example.com", uuid_v4()),
-            token: uuid_v4(),
+            token: uuid_v4().into(),
             expires: at,
         };
         ok(
@@ -46,7 +48,7 @@ pub async fn timestamps_round_trip(adapter: &impl Adapter) {
         assert_eq!(
             ok(
                 adapter
-                    .use_verification_token(&token.identifier, &token.token)
+                    .use_verification_token(&token.identifier, token.token.expose())
                     .await,
                 "use_verification_token"
             )

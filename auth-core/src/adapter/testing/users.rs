@@ -285,7 +285,9 @@ pub async fn delete_user_cascades(adapter: &impl Adapter) {
     for session in &sessions {
         assert_eq!(
             ok(
-                adapter.get_session_and_user(&session.session_token).await,
+                adapter
+                    .get_session_and_user(session.session_token.expose())
+                    .await,
                 "get_session_and_user(deleted user)"
             ),
             None,
@@ -293,7 +295,7 @@ pub async fn delete_user_cascades(adapter: &impl Adapter) {
         );
         assert_eq!(
             ok(
-                adapter.delete_session(&session.session_token).await,
+                adapter.delete_session(session.session_token.expose()).await,
                 "delete_session(deleted user)"
             ),
             None,
@@ -337,7 +339,7 @@ pub async fn delete_user_cascades(adapter: &impl Adapter) {
     assert_eq!(
         ok(
             adapter
-                .get_session_and_user(&other_session.session_token)
+                .get_session_and_user(other_session.session_token.expose())
                 .await,
             "get_session_and_user(other)"
         ),

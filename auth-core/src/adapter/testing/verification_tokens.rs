@@ -12,7 +12,7 @@ use crate::{
 pub async fn verification_tokens(adapter: &impl Adapter) {
     let token = VerificationToken {
         identifier: format!("{}@example.com", uuid_v4()),
-        token: format!("hashed-{}", uuid_v4()),
+        token: format!("hashed-{}", uuid_v4()).into(),
         expires: T0,
     };
     let created = ok(
@@ -31,7 +31,7 @@ pub async fn verification_tokens(adapter: &impl Adapter) {
     assert_eq!(
         ok(
             adapter
-                .use_verification_token("someone@example.com", &token.token)
+                .use_verification_token("someone@example.com", token.token.expose())
                 .await,
             "use_verification_token(wrong identifier)"
         ),
@@ -51,7 +51,7 @@ pub async fn verification_tokens(adapter: &impl Adapter) {
     assert_eq!(
         ok(
             adapter
-                .use_verification_token(&token.identifier, &token.token)
+                .use_verification_token(&token.identifier, token.token.expose())
                 .await,
             "use_verification_token"
         ),
@@ -61,7 +61,7 @@ pub async fn verification_tokens(adapter: &impl Adapter) {
     assert_eq!(
         ok(
             adapter
-                .use_verification_token(&token.identifier, &token.token)
+                .use_verification_token(&token.identifier, token.token.expose())
                 .await,
             "use_verification_token(again)"
         ),
@@ -71,7 +71,7 @@ pub async fn verification_tokens(adapter: &impl Adapter) {
 
     let expired = VerificationToken {
         identifier: token.identifier.clone(),
-        token: format!("hashed-{}", uuid_v4()),
+        token: format!("hashed-{}", uuid_v4()).into(),
         expires: Timestamp(1_000),
     };
     ok(
@@ -81,7 +81,7 @@ pub async fn verification_tokens(adapter: &impl Adapter) {
     assert_eq!(
         ok(
             adapter
-                .use_verification_token(&expired.identifier, &expired.token)
+                .use_verification_token(&expired.identifier, expired.token.expose())
                 .await,
             "use_verification_token(expired)"
         ),

@@ -14,8 +14,9 @@ use serde_json::Value;
 
 use super::jwe::{self, DerivedKey, JweError};
 
-/// A JWT claim set: a JSON object.
-pub type Claims = serde_json::Map<String, serde_json::Value>;
+/// A JWT claim set: a JSON object, the same type as a session's [`Token`](crate::Token) (its
+/// `Debug` hides the claims' values).
+pub type Claims = crate::model::Token;
 
 /// Clock tolerance applied to `exp` and `nbf`, in seconds (Auth.js's `clockTolerance: 15`).
 pub const CLOCK_TOLERANCE_SECS: i64 = 15;
@@ -51,7 +52,7 @@ fn payload(claims: &Claims, iat: i64, exp: i64, jti: &str) -> String {
     payload.insert("iat".to_owned(), Value::from(iat));
     payload.insert("exp".to_owned(), Value::from(exp));
     payload.insert("jti".to_owned(), Value::from(jti));
-    Value::Object(payload).to_string()
+    Value::from(payload).to_string()
 }
 
 /// Auth.js `decode`: decrypts with `keys`, parses the payload as a JSON object, checks exp (if

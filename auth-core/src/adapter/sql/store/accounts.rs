@@ -6,6 +6,7 @@ use super::{Db, DbRow, begin_write, db_error, is_unique_violation, parse_kind, u
 use crate::{
     Result,
     adapter::{AdapterAccount, AdapterUser, LinkOutcome, adapter_error},
+    secret::{AccessToken, IdToken, RefreshToken},
 };
 
 /// The account columns in the order [`account`] reads them.
@@ -36,12 +37,12 @@ fn account(row: &DbRow) -> sqlx::Result<AdapterAccount> {
         kind: parse_kind(row.try_get(1)?)?,
         provider: row.try_get(2)?,
         provider_account_id: row.try_get(3)?,
-        refresh_token: row.try_get(4)?,
-        access_token: row.try_get(5)?,
+        refresh_token: row.try_get::<Option<String>, _>(4)?.map(RefreshToken::from),
+        access_token: row.try_get::<Option<String>, _>(5)?.map(AccessToken::from),
         expires_at: row.try_get(6)?,
         token_type: row.try_get(7)?,
         scope: row.try_get(8)?,
-        id_token: row.try_get(9)?,
+        id_token: row.try_get::<Option<String>, _>(9)?.map(IdToken::from),
         session_state: row.try_get(10)?,
     })
 }
@@ -55,12 +56,12 @@ async fn insert<'e>(
         .bind(account.kind.as_str())
         .bind(account.provider.as_str())
         .bind(account.provider_account_id.as_str())
-        .bind(account.refresh_token.as_deref())
-        .bind(account.access_token.as_deref())
+        .bind(account.refresh_token.as_ref().map(RefreshToken::expose))
+        .bind(account.access_token.as_ref().map(AccessToken::expose))
         .bind(account.expires_at)
         .bind(account.token_type.as_deref())
         .bind(account.scope.as_deref())
-        .bind(account.id_token.as_deref())
+        .bind(account.id_token.as_ref().map(IdToken::expose))
         .bind(account.session_state.as_deref())
         .execute(executor)
         .await?;

@@ -7,6 +7,7 @@ use super::{Db, DbRow, db_error};
 use crate::{
     Result,
     adapter::{AdapterSession, AdapterUser, SessionUpdate, Timestamp},
+    secret::SessionToken,
 };
 
 /// The session columns in the order [`session`] reads them.
@@ -48,7 +49,7 @@ const DELETE_SESSION: &str = concat!(
 /// Reads [`session_cols!`].
 fn session(row: &DbRow) -> sqlx::Result<AdapterSession> {
     Ok(AdapterSession {
-        session_token: row.try_get(0)?,
+        session_token: SessionToken::from(row.try_get::<String, _>(0)?),
         user_id: row.try_get(1)?,
         expires: Timestamp::from_millis(row.try_get(2)?),
     })
@@ -56,7 +57,7 @@ fn session(row: &DbRow) -> sqlx::Result<AdapterSession> {
 
 pub(super) async fn create(pool: &Pool<Db>, session: AdapterSession) -> Result<AdapterSession> {
     sqlx::query(INSERT_SESSION)
-        .bind(session.session_token.as_str())
+        .bind(session.session_token.expose())
         .bind(session.user_id.as_str())
         .bind(session.expires.millis())
         .execute(pool)
@@ -86,7 +87,7 @@ pub(super) async fn update(
     update: SessionUpdate,
 ) -> Result<Option<AdapterSession>> {
     sqlx::query(UPDATE_SESSION)
-        .bind(update.session_token.as_str())
+        .bind(update.session_token.expose())
         .bind(update.expires.millis())
         .fetch_optional(pool)
         .await

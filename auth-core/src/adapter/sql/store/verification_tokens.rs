@@ -6,6 +6,7 @@ use super::{Db, db_error};
 use crate::{
     Result,
     adapter::{Timestamp, VerificationToken},
+    secret::HashedToken,
 };
 
 const INSERT_VERIFICATION_TOKEN: &str = concat!(
@@ -24,7 +25,7 @@ const USE_VERIFICATION_TOKEN: &str = concat!(
 pub(super) async fn create(pool: &Pool<Db>, token: VerificationToken) -> Result<VerificationToken> {
     sqlx::query(INSERT_VERIFICATION_TOKEN)
         .bind(token.identifier.as_str())
-        .bind(token.token.as_str())
+        .bind(token.token.expose())
         .bind(token.expires.millis())
         .execute(pool)
         .await
@@ -47,7 +48,7 @@ pub(super) async fn take(
             row.map(|row| {
                 Ok(VerificationToken {
                     identifier: row.try_get(0)?,
-                    token: row.try_get(1)?,
+                    token: HashedToken::from(row.try_get::<String, _>(1)?),
                     expires: Timestamp::from_millis(row.try_get(2)?),
                 })
             })
