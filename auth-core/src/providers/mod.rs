@@ -61,11 +61,12 @@ impl Provider {
         }
     }
 
-    /// Fills unset options from `AUTH_<ID>_*` variables (spec §15.2). Credentials providers take
-    /// nothing from the environment.
+    /// Fills unset options from `AUTH_<ID>_*` variables (spec §15.2): OAuth's `_ID`, `_SECRET`
+    /// and `_ISSUER`, email's `_KEY`. Credentials providers take nothing from the environment.
     pub(crate) fn apply_env(&mut self, env: &dyn Fn(&str) -> Option<String>) {
         match self {
-            Self::Credentials(_) | Self::Email(_) => {}
+            Self::Credentials(_) => {}
+            Self::Email(p) => p.apply_env(env),
             Self::OAuth(p) => p.apply_env(env),
         }
     }

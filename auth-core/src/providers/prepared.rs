@@ -101,6 +101,8 @@ pub(crate) struct Surroundings<'a> {
     pub(crate) adapter: Option<&'a Arc<dyn Adapter>>,
     /// The global redirect proxy (`AUTH_REDIRECT_PROXY_URL`).
     pub(crate) redirect_proxy_url: Option<&'a str>,
+    /// The outbound HTTP client (HTTP email services send with it).
+    pub(crate) http: &'a Arc<dyn crate::oauth::HttpClient>,
 }
 
 impl PreparedProvider {
@@ -127,7 +129,7 @@ impl PreparedProvider {
                     return Err(ConfigError::InvalidDuration("email max_age"));
                 }
                 Self::Email(Box::new(EmailSignIn {
-                    provider: *provider,
+                    provider: prepare_email(*provider, around)?,
                     adapter,
                 }))
             }
@@ -170,6 +172,29 @@ impl fmt::Debug for PreparedProvider {
             .field("kind", &self.kind())
             .finish_non_exhaustive()
     }
+}
+
+/// An HTTP email service gets its key (the provider's, or `AUTH_<ID>_KEY`), the provider's
+/// name and the configuration's client; without a key it could never send.
+fn prepare_email(
+    mut provider: EmailProvider,
+    around: &Surroundings<'_>,
+) -> Result<EmailProvider, ConfigError> {
+    if let Some(mailer) = provider.http_mailer.take() {
+        let mailer = mailer.prepared(provider.api_key.as_ref(), &provider.name, around.http);
+        if !mailer.has_api_key() {
+            return Err(ConfigError::InvalidProvider(
+                provider.id.clone(),
+                format!(
+                    "{} needs an API key (set {}_KEY)",
+                    mailer.service().name(),
+                    env_prefix(&provider.id)
+                ),
+            ));
+        }
+        provider.mailer = Arc::new(mailer);
+    }
+    Ok(provider)
 }
 
 /// An id must be usable in a URL path segment (and not JavaScript's `undefined`).
