@@ -15,7 +15,8 @@ pub use credentials::{
 };
 pub use email::{EmailProvider, NormalizeFn, RateLimit, default_normalize};
 pub use oauth::{
-    Checks, OAuthProvider, ProfileFn, ProviderStyle, TokenSet, UserinfoFn, default_profile,
+    AccountFn, Checks, OAuthProvider, ProfileFn, ProviderStyle, TokenSet, UserinfoFn,
+    default_profile,
 };
 pub(crate) use prepared::{
     CredentialsSignIn, EmailSignIn, OAuthClient, PreparedProvider, Surroundings,

@@ -79,6 +79,13 @@ impl TokenSet {
 /// account id). `Err` is logged as `OAuthProfileParseError`.
 pub type ProfileFn = Arc<dyn Fn(&Value, &TokenSet) -> Result<User> + Send + Sync>;
 
+/// Shapes what is stored of a sign-in's tokens (Auth.js `provider.account(tokens)`): receives
+/// the token response (with `expires_at`) and returns the fields the adapter keeps
+/// (`access_token`, `refresh_token`, `expires_at`, `token_type`, `scope`, `id_token`,
+/// `session_state`; others are not stored). The `jwt` callback and the events still see the
+/// whole token response.
+pub type AccountFn = Arc<dyn Fn(&TokenSet) -> Map<String, Value> + Send + Sync>;
+
 /// Fetches the profile itself, for providers whose userinfo needs more than one GET (e.g.
 /// GitHub's private emails). Receives the token set and the HTTP client.
 pub type UserinfoFn = Arc<
@@ -125,6 +132,8 @@ pub struct OAuthProvider {
     pub(crate) id_token: bool,
     pub(crate) form_post: bool,
     pub(crate) redirect_proxy_url: Option<String>,
+    pub(crate) account: Option<AccountFn>,
+    pub(crate) id_token_signed_response_alg: Option<String>,
 }
 
 impl fmt::Debug for OAuthProvider {
@@ -184,6 +193,8 @@ impl OAuthProvider {
             id_token: kind == ProviderKind::Oidc,
             form_post: false,
             redirect_proxy_url: None,
+            account: None,
+            id_token_signed_response_alg: None,
         }
     }
 
@@ -343,6 +354,27 @@ impl OAuthProvider {
     #[must_use]
     pub fn redirect_proxy_url(mut self, url: impl Into<String>) -> Self {
         self.redirect_proxy_url = Some(url.into());
+        self
+    }
+
+    /// Shapes the stored account from the token response (Auth.js `account(tokens)`; default:
+    /// the standard token fields as they came). See [`AccountFn`].
+    #[must_use]
+    pub fn account(
+        mut self,
+        account: impl Fn(&TokenSet) -> Map<String, Value> + Send + Sync + 'static,
+    ) -> Self {
+        self.account = Some(Arc::new(account));
+        self
+    }
+
+    /// The algorithm the provider signs id_tokens with (Auth.js
+    /// `client.id_token_signed_response_alg`, e.g. `ES256`): id_tokens signed otherwise are
+    /// refused, whatever discovery announces. Asymmetric algorithms only; `build()` refuses
+    /// others.
+    #[must_use]
+    pub fn id_token_signed_response_alg(mut self, alg: impl Into<String>) -> Self {
+        self.id_token_signed_response_alg = Some(alg.into());
         self
     }
 

@@ -8,8 +8,8 @@ use std::{fmt, sync::Arc};
 use url::Url;
 
 use super::{
-    Authorize, Checks, CredentialsProvider, EmailProvider, OAuthProvider, ProfileFn, Provider,
-    ProviderStyle, UserinfoFn, env_prefix,
+    AccountFn, Authorize, Checks, CredentialsProvider, EmailProvider, OAuthProvider, ProfileFn,
+    Provider, ProviderStyle, UserinfoFn, env_prefix,
 };
 use crate::{
     adapter::Adapter,
@@ -83,6 +83,10 @@ pub(crate) struct OAuthClient {
     pub(crate) id_token: bool,
     pub(crate) form_post: bool,
     pub(crate) redirect_proxy: Option<RedirectProxy>,
+    /// Shapes the stored account (Auth.js `account(tokens)`); `None`: the standard fields.
+    pub(crate) account: Option<AccountFn>,
+    /// The one algorithm id_tokens must be signed with (`client.id_token_signed_response_alg`).
+    pub(crate) id_token_alg: Option<String>,
 }
 
 impl OAuthClient {
@@ -276,6 +280,25 @@ fn prepare_oauth(p: OAuthProvider, around: &Surroundings<'_>) -> Result<OAuthCli
             })
         }
     };
+    if let Some(alg) = &p.id_token_signed_response_alg
+        && !crate::oauth::id_token::is_allowed_algorithm(alg)
+    {
+        return Err(ConfigError::InvalidProvider(
+            id,
+            format!(
+                "id_token_signed_response_alg {alg:?} is not an asymmetric JWS algorithm this crate verifies"
+            ),
+        ));
+    }
+    if matches!(p.client_auth, ClientAuth::SecretJwt(_))
+        && p.client_secret.as_ref().is_none_or(Secret::is_empty)
+    {
+        let env = env_prefix(&id);
+        return Err(ConfigError::InvalidProvider(
+            id,
+            format!("client_secret_jwt needs the client secret (set {env}_SECRET)"),
+        ));
+    }
     let mut checks = p.checks;
     checks.state |= redirect_proxy.is_some();
     checks.nonce &= p.kind == ProviderKind::Oidc;
@@ -299,5 +322,7 @@ fn prepare_oauth(p: OAuthProvider, around: &Surroundings<'_>) -> Result<OAuthCli
         id_token: p.id_token,
         form_post: p.form_post,
         redirect_proxy,
+        account: p.account,
+        id_token_alg: p.id_token_signed_response_alg,
     })
 }
