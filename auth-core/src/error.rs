@@ -318,6 +318,10 @@ pub enum ConfigError {
     /// An OAuth provider has no client id (`AUTH_<ID>_ID`).
     #[error("Configuration: provider \"{0}\" has no client id (set AUTH_{1}_ID)")]
     MissingClientId(String, String),
+    /// A provider lacks something its configuration needs, or holds an unusable value: the
+    /// provider id, then what (e.g. an HTTP email service without its `AUTH_<ID>_KEY`).
+    #[error("Configuration: provider \"{0}\": {1}")]
+    InvalidProvider(String, String),
 }
 
 impl ConfigError {

@@ -1,5 +1,6 @@
 //! Delivering magic links: the [`Mailer`] trait, the message Auth.js sends (HTML and plain
-//! text, following the theme, every value escaped), an SMTP mailer and a development outbox.
+//! text, following the theme, every value escaped), an SMTP mailer, the HTTP email services
+//! of Auth.js ([`HttpMailer`]) and a development outbox.
 
 use std::{fmt, future::Future, io::Write as _, path::PathBuf, pin::Pin, sync::Mutex};
 
@@ -7,6 +8,10 @@ use crate::{
     error::{Error, ErrorKind},
     pages::{Theme, escape_html},
 };
+
+mod http;
+
+pub use http::{DEFAULT_FROM, EmailService, HttpMailer, MailgunRegion};
 
 /// One sign-in link to deliver.
 #[derive(Clone)]

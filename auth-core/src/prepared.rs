@@ -68,9 +68,11 @@ impl Prepared {
                 .as_deref()
                 .or(url_path.as_deref().filter(|p| !p.is_empty())),
         )?;
+        let http = config.http.clone().unwrap_or_else(oauth::default_client);
         let around = Surroundings {
             adapter: config.adapter.as_ref(),
             redirect_proxy_url: config.redirect_proxy_url.as_deref(),
+            http: &http,
         };
         let mut providers: Vec<PreparedProvider> = Vec::with_capacity(config.providers.len());
         for provider in config.providers.iter().cloned() {
@@ -111,7 +113,7 @@ impl Prepared {
             cookies_secure,
             cookies_plain,
             state_keys: JwtKeys::new(&config.secrets, "encodedState"),
-            http: config.http.unwrap_or_else(oauth::default_client),
+            http,
             metadata: MetadataCache::default(),
             adapter: config.adapter,
             sessions,

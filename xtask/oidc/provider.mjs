@@ -15,7 +15,13 @@
 //                        without `Authorization: Basic` (401 invalid_client), so that a client
 //                        sending its secret in the body fails here as it would at a strict OP.
 //   OIDC_REDIRECT_URIS   comma-separated redirect_uris (default: 127.0.0.1 and localhost on
-//                        port 3000, path /auth/callback/oidc)
+//                        port 3000, path /auth/callback/oidc), shared by every client below
+//
+// Two more clients, with the same redirect_uris, authenticate with RFC 7523 assertions:
+//   rust-auth-secret-jwt       client_secret_jwt (HS256) with SECRET_JWT_CLIENT_SECRET below
+//   rust-auth-private-key-jwt  private_key_jwt; its registered JWKS holds the public halves of
+//                              keys/client-rsa.pem (kid rsa-client, RS256) and
+//                              keys/client-ec.jwk.json (kid ec-client, ES256). Test keys only.
 //   OIDC_EXIT_ON_STDIN_EOF=1  exit when stdin is closed (the parent died); set by oidc.rs
 //   OIDC_QUIET=1         no per-request log lines
 //
@@ -24,6 +30,8 @@
 // login-flow.md for the exact plain-HTTP sequence. Authorization responses carry RFC 9207 `iss`.
 // Node 20 makes oidc-provider print "Unsupported runtime. Use Node.js v22.x LTS": it works anyway.
 
+import { createPrivateKey, createPublicKey } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import Provider from 'oidc-provider';
 
@@ -48,6 +56,19 @@ if (REDIRECT_URIS.length === 0) {
   process.exit(2);
 }
 
+const SECRET_JWT_CLIENT_ID = 'rust-auth-secret-jwt';
+const SECRET_JWT_CLIENT_SECRET = 'rust-auth-secret-jwt-0123456789abcdef0123456789abcdef';
+const PRIVATE_KEY_JWT_CLIENT_ID = 'rust-auth-private-key-jwt';
+
+// The public JWK of a private key file (PEM, or a JWK in JSON), with its kid and alg.
+function publicJwk(file, kid, alg) {
+  const text = readFileSync(new URL(`./keys/${file}`, import.meta.url), 'utf8');
+  const key = text.trimStart().startsWith('{')
+    ? createPrivateKey({ key: JSON.parse(text), format: 'jwk' })
+    : createPrivateKey(text);
+  return { ...createPublicKey(key).export({ format: 'jwk' }), kid, alg, use: 'sig' };
+}
+
 // Any login is an account: `alice` -> { sub: "alice", email: "alice@example.com", name: "Alice" }.
 function claimsFor(login) {
   return {
@@ -69,6 +90,30 @@ function configuration() {
         grant_types: ['authorization_code'],
         // Auth.js's default for OAuth/OIDC providers without `client.token_endpoint_auth_method`.
         token_endpoint_auth_method: AUTH_METHOD,
+        id_token_signed_response_alg: 'RS256',
+      },
+      {
+        client_id: SECRET_JWT_CLIENT_ID,
+        client_secret: SECRET_JWT_CLIENT_SECRET,
+        redirect_uris: REDIRECT_URIS,
+        response_types: ['code'],
+        grant_types: ['authorization_code'],
+        token_endpoint_auth_method: 'client_secret_jwt',
+        token_endpoint_auth_signing_alg: 'HS256',
+        id_token_signed_response_alg: 'RS256',
+      },
+      {
+        client_id: PRIVATE_KEY_JWT_CLIENT_ID,
+        redirect_uris: REDIRECT_URIS,
+        response_types: ['code'],
+        grant_types: ['authorization_code'],
+        token_endpoint_auth_method: 'private_key_jwt',
+        jwks: {
+          keys: [
+            publicJwk('client-rsa.pem', 'rsa-client', 'RS256'),
+            publicJwk('client-ec.jwk.json', 'ec-client', 'ES256'),
+          ],
+        },
         id_token_signed_response_alg: 'RS256',
       },
     ],
@@ -130,6 +175,17 @@ server.listen(PORT, HOST, () => {
   if (AUTH_METHOD === 'client_secret_basic') {
     provider.use(async (ctx, next) => {
       if (ctx.method === 'POST' && ctx.path === '/token' && !/^basic /i.test(ctx.get('authorization'))) {
+        // Requests of the assertion clients go on. The body is read here to tell them apart, and
+        // handed to oidc-provider as an already parsed body (its documented fallback).
+        const chunks = [];
+        for await (const chunk of ctx.req) chunks.push(chunk);
+        const raw = Buffer.concat(chunks).toString('utf8');
+        const form = new URLSearchParams(raw);
+        if (form.get('client_id') !== CLIENT_ID && form.has('client_assertion')) {
+          ctx.req.body = raw;
+          await next();
+          return;
+        }
         ctx.status = 401;
         ctx.set('WWW-Authenticate', 'Basic realm="token"');
         ctx.set('Cache-Control', 'no-store');
@@ -143,7 +199,7 @@ server.listen(PORT, HOST, () => {
     });
   }
   handler = provider.callback();
-  console.log(`provider: client ${CLIENT_ID} (${AUTH_METHOD}) redirect_uris=${REDIRECT_URIS.join(' ')}`);
+  console.log(`provider: client ${CLIENT_ID} (${AUTH_METHOD}), ${SECRET_JWT_CLIENT_ID} (client_secret_jwt), ${PRIVATE_KEY_JWT_CLIENT_ID} (private_key_jwt) redirect_uris=${REDIRECT_URIS.join(' ')}`);
   console.log(`READY ${issuer}`);
 });
 

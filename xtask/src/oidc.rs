@@ -7,8 +7,11 @@
 //! provider on a free loopback port and waits until it answers. The returned [`OidcProvider`]
 //! stops it when dropped. Its output goes to `target/oidc-provider.log`.
 //!
-//! The provider has one client, [`CLIENT_ID`] / [`CLIENT_SECRET`] (`client_secret_basic`, PKCE
-//! S256 required), accepts any login on its dev login form (the login becomes `sub`, with
+//! The provider has a client [`CLIENT_ID`] / [`CLIENT_SECRET`] (`client_secret_basic`, PKCE
+//! S256 required), and two that authenticate with RFC 7523 assertions, `rust-auth-secret-jwt`
+//! (`client_secret_jwt`) and `rust-auth-private-key-jwt` (`private_key_jwt`, with the public
+//! halves of the test keys in `xtask/oidc/keys/`), all with the same redirect_uris. It accepts
+//! any login on its dev login form (the login becomes `sub`, with
 //! `<login>@example.com` and the capitalised login as `email` and `name`, also in the id_token),
 //! and sends RFC 9207 `iss` in authorization responses. `xtask/oidc/login-flow.md` lists the
 //! requests a plain-HTTP client makes to sign in.

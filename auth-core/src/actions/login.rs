@@ -105,15 +105,28 @@ pub(crate) async fn stored_owner(
     Ok(owner.as_ref().map(User::from))
 }
 
-/// The adapter's copy of an account: the token fields Auth.js's SQL adapters keep.
-fn stored_account(account: &Account, user_id: &str) -> AdapterAccount {
-    let text = |key: &str| {
-        account
-            .extra
-            .get(key)
-            .and_then(Value::as_str)
-            .map(str::to_owned)
-    };
+/// The token fields an account stores: the provider's `account(tokens)` of the token response
+/// when it has one (Auth.js), else the response itself.
+fn stored_fields(
+    ctx: &RequestContext<'_>,
+    account: &Account,
+) -> Option<serde_json::Map<String, Value>> {
+    match ctx.provider {
+        Some(PreparedProvider::OAuth(p)) => p.account.as_ref().map(|shape| {
+            shape(&crate::providers::TokenSet {
+                fields: account.extra.clone(),
+            })
+        }),
+        _ => None,
+    }
+}
+
+/// The adapter's copy of an account: the token fields Auth.js's SQL adapters keep, from
+/// [`stored_fields`].
+fn stored_account(ctx: &RequestContext<'_>, account: &Account, user_id: &str) -> AdapterAccount {
+    let shaped = stored_fields(ctx, account);
+    let fields = shaped.as_ref().unwrap_or(&account.extra);
+    let text = |key: &str| fields.get(key).and_then(Value::as_str).map(str::to_owned);
     AdapterAccount {
         user_id: user_id.to_owned(),
         kind: account.kind,
@@ -121,7 +134,7 @@ fn stored_account(account: &Account, user_id: &str) -> AdapterAccount {
         provider_account_id: account.provider_account_id.clone(),
         refresh_token: text("refresh_token").map(RefreshToken::from),
         access_token: text("access_token").map(AccessToken::from),
-        expires_at: account.extra.get("expires_at").and_then(Value::as_i64),
+        expires_at: fields.get("expires_at").and_then(Value::as_i64),
         token_type: text("token_type"),
         scope: text("scope"),
         id_token: text("id_token").map(IdToken::from),
@@ -136,7 +149,7 @@ async fn link(
     verified: &Verified<'_>,
 ) -> Result<(), Error> {
     adapter
-        .link_account(stored_account(&verified.account, &user.id))
+        .link_account(stored_account(ctx, &verified.account, &user.id))
         .await?;
     link_event(ctx, &User::from(user), verified).await;
     Ok(())
@@ -224,7 +237,7 @@ pub(crate) async fn handle_login_or_register(
             let outcome = adapter
                 .create_user_and_link_account(
                     new_user.clone(),
-                    stored_account(account, &new_user.id),
+                    stored_account(ctx, account, &new_user.id),
                 )
                 .await?;
             let user = User::from(&outcome.user);

@@ -302,7 +302,8 @@ impl AuthConfig {
     /// Fills unset options from the variables `get` returns:
     /// `AUTH_SECRET` and `AUTH_SECRET_1..3` (the highest number encrypts; `NEXTAUTH_SECRET` as a
     /// fallback), `AUTH_URL` (or `NEXTAUTH_URL`; also sets the base path from its path and
-    /// trusts the host), `AUTH_TRUST_HOST`, and each provider's `AUTH_<ID>_ID`/`_SECRET`/`_ISSUER`.
+    /// trusts the host), `AUTH_TRUST_HOST`, each OAuth provider's `AUTH_<ID>_ID`/`_SECRET`/`_ISSUER`
+    /// and each email provider's `AUTH_<ID>_KEY`.
     #[must_use]
     pub fn env_defaults_from(mut self, get: impl Fn(&str) -> Option<String>) -> Self {
         env::apply(&mut self, &get);

@@ -30,6 +30,9 @@ pub(crate) struct Expected<'a> {
     pub(crate) nonce: Option<&'a str>,
     /// `id_token_signing_alg_values_supported` from discovery (empty: RS256 only).
     pub(crate) algorithms: &'a [String],
+    /// The client's `id_token_signed_response_alg`: when set, the only algorithm accepted
+    /// (it takes precedence over `algorithms`, as in oauth4webapi).
+    pub(crate) required_alg: Option<&'a str>,
     pub(crate) now_secs: i64,
 }
 
@@ -44,6 +47,11 @@ pub(crate) enum IdTokenError {
 
 fn invalid(message: impl Into<String>) -> IdTokenError {
     IdTokenError::Invalid(message.into())
+}
+
+/// Whether `alg` is one of the asymmetric algorithms id_tokens may be signed with.
+pub(crate) fn is_allowed_algorithm(alg: &str) -> bool {
+    ASYMMETRIC.iter().any(|a| format!("{a:?}") == alg)
 }
 
 /// The header's algorithm and key id, read without trusting them.
@@ -80,7 +88,9 @@ pub(crate) fn verify(
         ));
     }
     let (algorithm, kid) = header(token)?;
-    let allowed = if expected.algorithms.is_empty() {
+    let allowed = if let Some(required) = expected.required_alg {
+        format!("{algorithm:?}") == required
+    } else if expected.algorithms.is_empty() {
         algorithm == Algorithm::RS256
     } else {
         expected
@@ -181,6 +191,7 @@ mod tests {
             client_id: "app",
             nonce,
             algorithms: &[],
+            required_alg: None,
             now_secs: 1_000,
         }
     }

@@ -2,16 +2,18 @@
 //! check cookies, token exchange (through the `oauth2` crate) and id_token verification.
 
 pub(crate) mod checks;
+mod client_key;
 mod http;
 pub(crate) mod id_token;
 pub(crate) mod metadata;
 pub(crate) mod token;
 
+pub use client_key::ClientKey;
 #[cfg(feature = "reqwest")]
 pub use http::ReqwestClient;
 pub(crate) use http::default_client;
 pub use http::{HttpClient, HttpError, HttpFuture, NoHttpClient};
-pub use token::ClientAuth;
+pub use token::{ClientAuth, HmacAlgorithm};
 
 use serde_json::Value;
 

@@ -1,6 +1,8 @@
 //! The authorization-code exchange, through the `oauth2` crate over our [`HttpClient`], with
 //! lenient parsing of the quirks real providers have (numeric fields sent as strings).
 
+use base64::Engine as _;
+use jsonwebtoken::Algorithm;
 use oauth2::{
     AuthType, AuthorizationCode, Client, ClientId, ClientSecret, EndpointNotSet, EndpointSet,
     ExtraTokenFields, PkceCodeVerifier, RedirectUrl, RequestTokenError, StandardRevocableToken,
@@ -13,11 +15,12 @@ use oauth2::{
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::{HttpClient, HttpError, callback_error};
+use super::{HttpClient, HttpError, callback_error, client_key::ClientKey};
 use crate::{error::Error, secret::Secret};
 
-/// How the client authenticates at the token endpoint.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// How the client authenticates at the token endpoint (Auth.js's
+/// `client.token_endpoint_auth_method`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum ClientAuth {
     /// `client_secret_basic`: HTTP Basic with the form-encoded id and secret (default).
     #[default]
@@ -26,6 +29,102 @@ pub enum ClientAuth {
     SecretPost,
     /// `none`: a public client (PKCE only).
     None,
+    /// `client_secret_jwt` (RFC 7523): a client assertion signed with the client secret
+    /// (HMAC; [`ClientAuth::secret_jwt`] is HS256, as in Auth.js). Needs the client secret.
+    SecretJwt(HmacAlgorithm),
+    /// `private_key_jwt` (RFC 7523): a client assertion signed with the client's private key
+    /// (RS256 for RSA keys by default, ES256 for P-256, …); the provider holds the public key.
+    PrivateKeyJwt(ClientKey),
+}
+
+impl ClientAuth {
+    /// `client_secret_jwt` with HS256.
+    pub fn secret_jwt() -> Self {
+        Self::SecretJwt(HmacAlgorithm::default())
+    }
+
+    /// `private_key_jwt` with `key`.
+    pub fn private_key_jwt(key: ClientKey) -> Self {
+        Self::PrivateKeyJwt(key)
+    }
+
+    /// The registration name (`client_secret_basic`, …, `private_key_jwt`).
+    pub fn method(&self) -> &'static str {
+        match self {
+            Self::SecretBasic => "client_secret_basic",
+            Self::SecretPost => "client_secret_post",
+            Self::None => "none",
+            Self::SecretJwt(_) => "client_secret_jwt",
+            Self::PrivateKeyJwt(_) => "private_key_jwt",
+        }
+    }
+}
+
+/// The HMAC algorithm of `client_secret_jwt` assertions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum HmacAlgorithm {
+    /// HS256 (default; the only one Auth.js sends).
+    #[default]
+    Hs256,
+    /// HS384.
+    Hs384,
+    /// HS512.
+    Hs512,
+}
+
+impl HmacAlgorithm {
+    fn jws(self) -> Algorithm {
+        match self {
+            Self::Hs256 => Algorithm::HS256,
+            Self::Hs384 => Algorithm::HS384,
+            Self::Hs512 => Algorithm::HS512,
+        }
+    }
+}
+
+/// `client_assertion_type` of RFC 7523 assertions.
+pub(crate) const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+
+/// How long a client assertion is valid, in seconds (oauth4webapi's 60).
+const ASSERTION_LIFETIME_SECS: i64 = 60;
+
+/// A client assertion for `auth` (`None` for the secret-based and public methods): iss = sub =
+/// the client id, aud = the token endpoint, a random jti, iat = now, exp = now + 60 s.
+fn client_assertion(
+    auth: &ClientAuth,
+    client_id: &str,
+    client_secret: Option<&Secret>,
+    token_url: &url::Url,
+    now_secs: i64,
+) -> Result<Option<String>, Error> {
+    let claims = || {
+        serde_json::json!({
+            "iss": client_id,
+            "sub": client_id,
+            "aud": token_url.as_str(),
+            "jti": base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .encode(crate::random::bytes::<32>()),
+            "iat": now_secs,
+            "exp": now_secs + ASSERTION_LIFETIME_SECS,
+        })
+    };
+    let signed = match auth {
+        ClientAuth::SecretBasic | ClientAuth::SecretPost | ClientAuth::None => return Ok(None),
+        ClientAuth::SecretJwt(alg) => {
+            let secret = client_secret
+                .filter(|s| !s.is_empty())
+                .ok_or_else(|| callback_error("client_secret_jwt needs the client secret"))?;
+            jsonwebtoken::encode(
+                &jsonwebtoken::Header::new(alg.jws()),
+                &claims(),
+                &jsonwebtoken::EncodingKey::from_secret(secret.expose().as_bytes()),
+            )
+        }
+        ClientAuth::PrivateKeyJwt(key) => key.sign(&claims()),
+    };
+    signed
+        .map(Some)
+        .map_err(|e| callback_error(format!("the client assertion could not be signed: {e}")))
 }
 
 /// Every field of the token response that is not a standard one (`id_token`, …).
@@ -57,10 +156,12 @@ pub(crate) struct CodeExchange<'a> {
     pub(crate) token_url: &'a url::Url,
     pub(crate) client_id: &'a str,
     pub(crate) client_secret: Option<&'a Secret>,
-    pub(crate) auth: ClientAuth,
+    pub(crate) auth: &'a ClientAuth,
     pub(crate) code: &'a str,
     pub(crate) redirect_uri: &'a str,
     pub(crate) code_verifier: Option<String>,
+    /// The time of the request, for client assertions.
+    pub(crate) now_secs: i64,
 }
 
 /// Rewrites a token response the strict parser would refuse for a harmless quirk:
@@ -115,14 +216,30 @@ pub(crate) async fn exchange(
         .set_redirect_uri(redirect_url)
         .set_auth_type(match request.auth {
             ClientAuth::SecretBasic => AuthType::BasicAuth,
-            ClientAuth::SecretPost | ClientAuth::None => AuthType::RequestBody,
+            _ => AuthType::RequestBody,
         });
-    if request.auth != ClientAuth::None
-        && let Some(secret) = request.client_secret
+    // The secret travels itself only with the two secret methods; the JWT methods send
+    // `client_id` and the assertion in the body.
+    if matches!(
+        request.auth,
+        ClientAuth::SecretBasic | ClientAuth::SecretPost
+    ) && let Some(secret) = request.client_secret
     {
         oauth = oauth.set_client_secret(ClientSecret::new(secret.expose().to_owned()));
     }
+    let assertion = client_assertion(
+        request.auth,
+        request.client_id,
+        request.client_secret,
+        request.token_url,
+        request.now_secs,
+    )?;
     let mut exchange = oauth.exchange_code(AuthorizationCode::new(request.code.to_owned()));
+    if let Some(assertion) = assertion {
+        exchange = exchange
+            .add_extra_param("client_assertion_type", JWT_BEARER)
+            .add_extra_param("client_assertion", assertion);
+    }
     if let Some(verifier) = request.code_verifier {
         exchange = exchange.set_pkce_verifier(PkceCodeVerifier::new(verifier));
     }

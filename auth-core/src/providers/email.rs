@@ -3,7 +3,10 @@
 
 use std::{fmt, sync::Arc, time::Duration};
 
-use crate::{mail::Mailer, secret::Secret};
+use crate::{
+    mail::{HttpMailer, Mailer},
+    secret::Secret,
+};
 
 /// Normalises the address typed into the form; `Err` refuses it.
 pub type NormalizeFn = Arc<dyn Fn(&str) -> Result<String, String> + Send + Sync>;
@@ -37,6 +40,10 @@ pub struct EmailProvider {
     pub(crate) secret: Option<Secret>,
     pub(crate) confirm: bool,
     pub(crate) rate_limit: Option<RateLimit>,
+    /// The API key of an HTTP email service (Auth.js `apiKey`, `AUTH_<ID>_KEY`).
+    pub(crate) api_key: Option<Secret>,
+    /// An HTTP email service, completed at build with the key, name and HTTP client.
+    pub(crate) http_mailer: Option<Box<HttpMailer>>,
 }
 
 impl fmt::Debug for EmailProvider {
@@ -66,6 +73,79 @@ impl EmailProvider {
                 max: 5,
                 per: Duration::from_secs(15 * 60),
             }),
+            api_key: None,
+            http_mailer: None,
+        }
+    }
+
+    /// A provider sending through an HTTP email service, with that service's Auth.js id and
+    /// name (`resend` / `Resend`, …). Its API key comes from [`HttpMailer::api_key`], else
+    /// [`EmailProvider::api_key`], else `AUTH_<ID>_KEY` (with this provider's id at build);
+    /// `build()` fails without one. It sends with the configuration's
+    /// [`HttpClient`](crate::oauth::HttpClient) unless the mailer has its own.
+    pub fn http(mailer: HttpMailer) -> Self {
+        let service = mailer.service();
+        let (id, name) = (service.id(), service.name());
+        let mut provider = Self::new(mailer.clone()).id(id).name(name);
+        provider.http_mailer = Some(Box::new(mailer));
+        provider
+    }
+
+    /// Auth.js's Resend provider (`AUTH_RESEND_KEY`).
+    pub fn resend() -> Self {
+        Self::http(HttpMailer::resend())
+    }
+
+    /// Auth.js's SendGrid provider (`AUTH_SENDGRID_KEY`).
+    pub fn sendgrid() -> Self {
+        Self::http(HttpMailer::sendgrid())
+    }
+
+    /// Auth.js's Postmark provider (`AUTH_POSTMARK_KEY`).
+    pub fn postmark() -> Self {
+        Self::http(HttpMailer::postmark())
+    }
+
+    /// Auth.js's Mailgun provider, US region (`AUTH_MAILGUN_KEY`; for the EU use
+    /// `EmailProvider::http(HttpMailer::mailgun().region(MailgunRegion::Eu))`).
+    pub fn mailgun() -> Self {
+        Self::http(HttpMailer::mailgun())
+    }
+
+    /// Auth.js's Loops provider, sending the transactional email `transactional_id`
+    /// (`AUTH_LOOPS_KEY`).
+    pub fn loops(transactional_id: impl Into<String>) -> Self {
+        Self::http(HttpMailer::loops(transactional_id))
+    }
+
+    /// Auth.js's Forward Email provider (`AUTH_FORWARDEMAIL_KEY`).
+    pub fn forwardemail() -> Self {
+        Self::http(HttpMailer::forwardemail())
+    }
+
+    /// The API key of the HTTP email service (Auth.js `apiKey`; default `AUTH_<ID>_KEY`).
+    /// Custom mailers ignore it.
+    #[must_use]
+    pub fn api_key(mut self, key: impl Into<Secret>) -> Self {
+        self.api_key = Some(key.into());
+        self
+    }
+
+    /// The sender of the HTTP email service, `address` or `Name <address>` (Auth.js `from`,
+    /// default `Auth.js <no-reply@authjs.dev>`). Custom mailers ignore it.
+    #[must_use]
+    pub fn from(mut self, from: impl Into<String>) -> Self {
+        if let Some(mailer) = self.http_mailer.take() {
+            self.http_mailer = Some(Box::new(mailer.from(from)));
+        }
+        self
+    }
+
+    /// Fills an unset API key from `AUTH_<ID>_KEY` (Auth.js's `setEnvDefaults`).
+    pub(crate) fn apply_env(&mut self, env: &dyn Fn(&str) -> Option<String>) {
+        if self.api_key.is_none() {
+            let name = format!("{}_KEY", super::env_prefix(&self.id));
+            self.api_key = env(&name).filter(|v| !v.is_empty()).map(Secret::from);
         }
     }
 

@@ -15,7 +15,8 @@ pub use credentials::{
 };
 pub use email::{EmailProvider, NormalizeFn, RateLimit, default_normalize};
 pub use oauth::{
-    Checks, OAuthProvider, ProfileFn, ProviderStyle, TokenSet, UserinfoFn, default_profile,
+    AccountFn, Checks, OAuthProvider, ProfileFn, ProviderStyle, TokenSet, UserinfoFn,
+    default_profile,
 };
 pub(crate) use prepared::{
     CredentialsSignIn, EmailSignIn, OAuthClient, PreparedProvider, Surroundings,
@@ -61,11 +62,12 @@ impl Provider {
         }
     }
 
-    /// Fills unset options from `AUTH_<ID>_*` variables (spec §15.2). Credentials providers take
-    /// nothing from the environment.
+    /// Fills unset options from `AUTH_<ID>_*` variables (spec §15.2): OAuth's `_ID`, `_SECRET`
+    /// and `_ISSUER`, email's `_KEY`. Credentials providers take nothing from the environment.
     pub(crate) fn apply_env(&mut self, env: &dyn Fn(&str) -> Option<String>) {
         match self {
-            Self::Credentials(_) | Self::Email(_) => {}
+            Self::Credentials(_) => {}
+            Self::Email(p) => p.apply_env(env),
             Self::OAuth(p) => p.apply_env(env),
         }
     }

@@ -8,8 +8,8 @@ use std::{fmt, sync::Arc};
 use url::Url;
 
 use super::{
-    Authorize, Checks, CredentialsProvider, EmailProvider, OAuthProvider, ProfileFn, Provider,
-    ProviderStyle, UserinfoFn, env_prefix,
+    AccountFn, Authorize, Checks, CredentialsProvider, EmailProvider, OAuthProvider, ProfileFn,
+    Provider, ProviderStyle, UserinfoFn, env_prefix,
 };
 use crate::{
     adapter::Adapter,
@@ -83,6 +83,10 @@ pub(crate) struct OAuthClient {
     pub(crate) id_token: bool,
     pub(crate) form_post: bool,
     pub(crate) redirect_proxy: Option<RedirectProxy>,
+    /// Shapes the stored account (Auth.js `account(tokens)`); `None`: the standard fields.
+    pub(crate) account: Option<AccountFn>,
+    /// The one algorithm id_tokens must be signed with (`client.id_token_signed_response_alg`).
+    pub(crate) id_token_alg: Option<String>,
 }
 
 impl OAuthClient {
@@ -101,6 +105,8 @@ pub(crate) struct Surroundings<'a> {
     pub(crate) adapter: Option<&'a Arc<dyn Adapter>>,
     /// The global redirect proxy (`AUTH_REDIRECT_PROXY_URL`).
     pub(crate) redirect_proxy_url: Option<&'a str>,
+    /// The outbound HTTP client (HTTP email services send with it).
+    pub(crate) http: &'a Arc<dyn crate::oauth::HttpClient>,
 }
 
 impl PreparedProvider {
@@ -127,7 +133,7 @@ impl PreparedProvider {
                     return Err(ConfigError::InvalidDuration("email max_age"));
                 }
                 Self::Email(Box::new(EmailSignIn {
-                    provider: *provider,
+                    provider: prepare_email(*provider, around)?,
                     adapter,
                 }))
             }
@@ -170,6 +176,29 @@ impl fmt::Debug for PreparedProvider {
             .field("kind", &self.kind())
             .finish_non_exhaustive()
     }
+}
+
+/// An HTTP email service gets its key (the provider's, or `AUTH_<ID>_KEY`), the provider's
+/// name and the configuration's client; without a key it could never send.
+fn prepare_email(
+    mut provider: EmailProvider,
+    around: &Surroundings<'_>,
+) -> Result<EmailProvider, ConfigError> {
+    if let Some(mailer) = provider.http_mailer.take() {
+        let mailer = mailer.prepared(provider.api_key.as_ref(), &provider.name, around.http);
+        if !mailer.has_api_key() {
+            return Err(ConfigError::InvalidProvider(
+                provider.id.clone(),
+                format!(
+                    "{} needs an API key (set {}_KEY)",
+                    mailer.service().name(),
+                    env_prefix(&provider.id)
+                ),
+            ));
+        }
+        provider.mailer = Arc::new(mailer);
+    }
+    Ok(provider)
 }
 
 /// An id must be usable in a URL path segment (and not JavaScript's `undefined`).
@@ -251,6 +280,25 @@ fn prepare_oauth(p: OAuthProvider, around: &Surroundings<'_>) -> Result<OAuthCli
             })
         }
     };
+    if let Some(alg) = &p.id_token_signed_response_alg
+        && !crate::oauth::id_token::is_allowed_algorithm(alg)
+    {
+        return Err(ConfigError::InvalidProvider(
+            id,
+            format!(
+                "id_token_signed_response_alg {alg:?} is not an asymmetric JWS algorithm this crate verifies"
+            ),
+        ));
+    }
+    if matches!(p.client_auth, ClientAuth::SecretJwt(_))
+        && p.client_secret.as_ref().is_none_or(Secret::is_empty)
+    {
+        let env = env_prefix(&id);
+        return Err(ConfigError::InvalidProvider(
+            id,
+            format!("client_secret_jwt needs the client secret (set {env}_SECRET)"),
+        ));
+    }
     let mut checks = p.checks;
     checks.state |= redirect_proxy.is_some();
     checks.nonce &= p.kind == ProviderKind::Oidc;
@@ -274,5 +322,7 @@ fn prepare_oauth(p: OAuthProvider, around: &Surroundings<'_>) -> Result<OAuthCli
         id_token: p.id_token,
         form_post: p.form_post,
         redirect_proxy,
+        account: p.account,
+        id_token_alg: p.id_token_signed_response_alg,
     })
 }

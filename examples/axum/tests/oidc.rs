@@ -1,7 +1,10 @@
 //! End-to-end sign-ins through a REAL OpenID provider (panva's `oidc-provider`, run by
 //! `xtask/oidc/provider.mjs`) and the REAL `example-axum` binary, with plain HTTP: no browser.
 //! The example's `oidc` provider ("Local OIDC") uses PKCE, `state` and `nonce`; the provider's
-//! login and consent forms are filled in as `xtask/oidc/login-flow.md` describes.
+//! login and consent forms are filled in as `xtask/oidc/login-flow.md` describes. Besides the
+//! `client_secret_basic` client, the provider's `client_secret_jwt` and `private_key_jwt` clients
+//! sign in (the example's `AUTH_OIDC_TOKEN_ENDPOINT_AUTH_METHOD` and
+//! `AUTH_OIDC_CLIENT_PRIVATE_KEY`, with the keys of `xtask/oidc/keys/`).
 //!
 //! Needs, from the environment (`cargo xtask ci` sets both):
 //!
@@ -28,6 +31,13 @@ use support::{
 
 const CLIENT_ID: &str = "rust-auth";
 const CLIENT_SECRET: &str = "rust-auth-secret";
+/// The provider's `client_secret_jwt` client (HS256 assertions with its secret).
+const SECRET_JWT_CLIENT_ID: &str = "rust-auth-secret-jwt";
+/// The secret of [`SECRET_JWT_CLIENT_ID`].
+const SECRET_JWT_CLIENT_SECRET: &str = "rust-auth-secret-jwt-0123456789abcdef0123456789abcdef";
+/// The provider's `private_key_jwt` client, registered with the public halves of the keys in
+/// `xtask/oidc/keys/`.
+const PRIVATE_KEY_JWT_CLIENT_ID: &str = "rust-auth-private-key-jwt";
 /// How long a test waits for the other tests that need the app port.
 const LOCK_TIMEOUT: Duration = Duration::from_secs(180);
 /// The most requests a sign-in at the provider may take (login-flow.md needs 7).
@@ -100,15 +110,21 @@ impl OidcEnv {
 
     /// Starts the example on the app port with the `oidc` provider configured.
     fn start_example(&self, name: &str) -> Server {
-        Server::start_with(
+        self.start_example_as(
             name,
-            self.app_port,
             &[
-                ("AUTH_OIDC_ISSUER", self.issuer.as_str()),
                 ("AUTH_OIDC_ID", CLIENT_ID),
                 ("AUTH_OIDC_SECRET", CLIENT_SECRET),
             ],
         )
+    }
+
+    /// Starts the example on the app port with the `oidc` provider of the client `client`
+    /// (`AUTH_OIDC_ID`, and its secret or key variables).
+    fn start_example_as(&self, name: &str, client: &[(&str, &str)]) -> Server {
+        let mut env = vec![("AUTH_OIDC_ISSUER", self.issuer.as_str())];
+        env.extend_from_slice(client);
+        Server::start_with(name, self.app_port, &env)
     }
 }
 
@@ -145,6 +161,11 @@ impl<'a> Browser<'a> {
     /// `GET /auth/csrf`, then `POST /auth/signin/oidc` with `callbackUrl=/protected`: the
     /// redirect to the provider's authorization endpoint (checked here in detail).
     fn start_sign_in(&mut self, env: &OidcEnv) -> AuthorizationRequest {
+        self.start_sign_in_as(env, CLIENT_ID)
+    }
+
+    /// [`Browser::start_sign_in`] for the example configured with the client `client_id`.
+    fn start_sign_in_as(&mut self, env: &OidcEnv, client_id: &str) -> AuthorizationRequest {
         let csrf = self.get("/auth/csrf", &[]);
         assert_eq!(csrf.status, 200, "GET /auth/csrf: {csrf:?}");
         let token = support::json_string(&csrf.body, "csrfToken")
@@ -180,7 +201,7 @@ impl<'a> Browser<'a> {
                 .unwrap_or_else(|| panic!("the authorization URL has no {name}: {location}"))
         };
         assert_eq!(param("response_type"), "code", "{location}");
-        assert_eq!(param("client_id"), CLIENT_ID, "{location}");
+        assert_eq!(param("client_id"), client_id, "{location}");
         assert_eq!(param("redirect_uri"), env.redirect_uri(), "{location}");
         let scope = param("scope");
         for wanted in ["openid", "email", "profile"] {
@@ -590,5 +611,127 @@ fn oidc_callback_rejects_a_tampered_state_and_the_providers_refusal() {
             && session.body.contains(r#""email":"mallory@example.com""#),
         "session: {}",
         session.body
+    );
+}
+
+/// A private key of the `private_key_jwt` client, from `xtask/oidc/keys/` (or, for the key the
+/// provider does not know, from auth-core's test fixtures).
+fn client_key(path: &str) -> String {
+    let path = format!("{}/../../{path}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"))
+}
+
+/// Signs in as `login` through the example configured with `client`, and asserts the session.
+fn sign_in_with_client(
+    env: &OidcEnv,
+    name: &str,
+    client_id: &str,
+    client: &[(&str, &str)],
+    login: &str,
+) {
+    let server = env.start_example_as(name, client);
+    let base = server.base_url();
+    let mut browser = Browser::new(&server);
+    let authorization = browser.start_sign_in_as(env, client_id);
+    let answer = sign_in_at_provider(env, &authorization.url, login);
+    let trace = answer.trace.join("\n");
+    let signed_in = browser.get(&target_of(&answer.callback), &[("Accept", BROWSER_ACCEPT)]);
+    assert_eq!(
+        signed_in.header("location"),
+        Some(format!("{base}/protected").as_str()),
+        "{name}: the callback, whose code exchange the provider authenticates by the client \
+         assertion: {signed_in:?}\nprovider:\n{trace}\nexample log:\n{}",
+        server.log()
+    );
+    let session = browser.get("/auth/session", &[]);
+    let display = format!("{}{}", login[..1].to_ascii_uppercase(), &login[1..]);
+    assert!(
+        session.body.contains(&format!(r#""name":"{display}""#))
+            && session
+                .body
+                .contains(&format!(r#""email":"{login}@example.com""#)),
+        "{name}: session {}",
+        session.body
+    );
+}
+
+#[test]
+fn oidc_sign_in_with_client_secret_jwt() {
+    let env = OidcEnv::from_env();
+    let _port = env.lock_app_port();
+    sign_in_with_client(
+        &env,
+        "oidc-secret-jwt",
+        SECRET_JWT_CLIENT_ID,
+        &[
+            ("AUTH_OIDC_ID", SECRET_JWT_CLIENT_ID),
+            ("AUTH_OIDC_SECRET", SECRET_JWT_CLIENT_SECRET),
+            ("AUTH_OIDC_TOKEN_ENDPOINT_AUTH_METHOD", "client_secret_jwt"),
+        ],
+        "carol",
+    );
+}
+
+#[test]
+fn oidc_sign_in_with_private_key_jwt_from_pem_and_jwk() {
+    let env = OidcEnv::from_env();
+    let _port = env.lock_app_port();
+    for (name, key, login) in [
+        (
+            "oidc-private-key-jwt-rsa-pem",
+            "xtask/oidc/keys/client-rsa.pem",
+            "dave",
+        ),
+        (
+            "oidc-private-key-jwt-ec-jwk",
+            "xtask/oidc/keys/client-ec.jwk.json",
+            "erin",
+        ),
+    ] {
+        let key = client_key(key);
+        sign_in_with_client(
+            &env,
+            name,
+            PRIVATE_KEY_JWT_CLIENT_ID,
+            &[
+                ("AUTH_OIDC_ID", PRIVATE_KEY_JWT_CLIENT_ID),
+                ("AUTH_OIDC_TOKEN_ENDPOINT_AUTH_METHOD", "private_key_jwt"),
+                ("AUTH_OIDC_CLIENT_PRIVATE_KEY", &key),
+            ],
+            login,
+        );
+    }
+}
+
+#[test]
+fn oidc_refuses_a_private_key_jwt_signed_with_an_unregistered_key() {
+    let env = OidcEnv::from_env();
+    let _port = env.lock_app_port();
+    let key = client_key("auth-core/tests/fixtures/keys/rsa-other.pem");
+    let server = env.start_example_as(
+        "oidc-private-key-jwt-unknown-key",
+        &[
+            ("AUTH_OIDC_ID", PRIVATE_KEY_JWT_CLIENT_ID),
+            ("AUTH_OIDC_TOKEN_ENDPOINT_AUTH_METHOD", "private_key_jwt"),
+            ("AUTH_OIDC_CLIENT_PRIVATE_KEY", &key),
+        ],
+    );
+    let base = server.base_url();
+    let mut browser = Browser::new(&server);
+    let authorization = browser.start_sign_in_as(&env, PRIVATE_KEY_JWT_CLIENT_ID);
+    let answer = sign_in_at_provider(&env, &authorization.url, "mallory");
+    let reply = browser.get(&target_of(&answer.callback), &[("Accept", BROWSER_ACCEPT)]);
+    assert_eq!(reply.status, 302, "{reply:?}");
+    assert_eq!(
+        reply.header("location"),
+        Some(format!("{base}/auth/error?error=Configuration").as_str()),
+        "the provider refuses the assertion (invalid_client): {reply:?}\nexample log:\n{}",
+        server.log()
+    );
+    assert_no_session(&reply, "an assertion signed with an unregistered key");
+    assert!(
+        server.log().contains("invalid_client"),
+        "the log names the provider's refusal:\n{}",
+        server.log()
     );
 }

@@ -8,6 +8,7 @@ use auth_core::{
     adapter::{PostgresAdapter, SqliteAdapter},
     callbacks::{Callbacks, JwtParams, JwtTrigger},
     mail::{OutboxMailer, SmtpMailer},
+    oauth::{ClientAuth, ClientKey},
     providers::{
         Checks, CredentialInput, CredentialsProvider, EmailProvider, OAuthProvider, env_prefix,
         presets,
@@ -109,8 +110,12 @@ pub fn config_from(get: impl Fn(&str) -> Option<String>) -> AuthConfig {
         .provider(credentials())
         .callbacks(DemoCallbacks);
     let set = |name: &str| get(name).is_some_and(|v| !v.is_empty());
-    if set("AUTH_OIDC_ISSUER") && set("AUTH_OIDC_ID") && set("AUTH_OIDC_SECRET") {
-        config = config.provider(oidc());
+    let credential = set("AUTH_OIDC_SECRET") || set("AUTH_OIDC_CLIENT_PRIVATE_KEY");
+    if set("AUTH_OIDC_ISSUER") && set("AUTH_OIDC_ID") && credential {
+        match oidc_client_auth(&get) {
+            Ok(auth) => config = config.provider(oidc().client_auth(auth)),
+            Err(error) => tracing::error!(%error, "the oidc provider is off"),
+        }
     }
     match email(&get) {
         Some(Ok(provider)) => config = config.provider(provider),
@@ -184,6 +189,39 @@ pub fn email(
 /// and secret come from `AUTH_OIDC_ISSUER`, `AUTH_OIDC_ID` and `AUTH_OIDC_SECRET`.
 pub fn oidc() -> OAuthProvider {
     OAuthProvider::oidc("oidc", "Local OIDC").checks(Checks::all())
+}
+
+/// How the `oidc` provider authenticates at the token endpoint: `AUTH_OIDC_TOKEN_ENDPOINT_AUTH_METHOD`
+/// (`client_secret_basic`, the default, `client_secret_post`, `client_secret_jwt`,
+/// `private_key_jwt` or `none`), with `AUTH_OIDC_CLIENT_PRIVATE_KEY` (a PEM or a private JWK,
+/// as text) for `private_key_jwt`.
+pub fn oidc_client_auth(
+    get: impl Fn(&str) -> Option<String>,
+) -> std::result::Result<ClientAuth, String> {
+    let value = |name: &str| get(name).filter(|v| !v.trim().is_empty());
+    let method = value("AUTH_OIDC_TOKEN_ENDPOINT_AUTH_METHOD");
+    Ok(match method.as_deref().map(str::trim) {
+        None | Some("client_secret_basic") => ClientAuth::SecretBasic,
+        Some("client_secret_post") => ClientAuth::SecretPost,
+        Some("client_secret_jwt") => ClientAuth::secret_jwt(),
+        Some("none") => ClientAuth::None,
+        Some("private_key_jwt") => {
+            let key = value("AUTH_OIDC_CLIENT_PRIVATE_KEY").ok_or(
+                "private_key_jwt needs AUTH_OIDC_CLIENT_PRIVATE_KEY (a PEM or a private JWK)",
+            )?;
+            let key = if key.trim_start().starts_with('{') {
+                ClientKey::from_jwk(&key)
+            } else {
+                ClientKey::from_pem(&key)
+            };
+            ClientAuth::private_key_jwt(key.map_err(|e| e.to_string())?)
+        }
+        Some(other) => {
+            return Err(format!(
+                "AUTH_OIDC_TOKEN_ENDPOINT_AUTH_METHOD {other:?} is not a client authentication method"
+            ));
+        }
+    })
 }
 
 /// The `credentials` provider with the two demo accounts. With database sessions, its

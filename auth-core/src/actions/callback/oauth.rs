@@ -149,10 +149,11 @@ pub(super) async fn callback(
             token_url,
             client_id,
             client_secret: provider.client_secret.as_ref(),
-            auth: provider.client_auth,
+            auth: &provider.client_auth,
             code,
             redirect_uri: &redirect_uri,
             code_verifier: verifier,
+            now_secs: now,
         },
     )
     .await?;
@@ -169,6 +170,7 @@ pub(super) async fn callback(
                 client_id,
                 nonce: nonce.as_deref(),
                 algorithms: &metadata.id_token_signing_alg_values_supported,
+                required_alg: provider.id_token_alg.as_deref(),
                 now_secs: now,
             };
             Some(verify_id_token(ctx, &metadata, raw, &expected).await?)

@@ -4,7 +4,7 @@ mod profile;
 
 use std::{fmt, sync::Arc};
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 pub use profile::{ProfileFn, TokenSet, UserinfoFn, default_profile};
 
@@ -54,6 +54,13 @@ pub struct ProviderStyle {
     pub text: Option<String>,
 }
 
+/// Shapes what is stored of a sign-in's tokens (Auth.js `provider.account(tokens)`): receives
+/// the token response (with `expires_at`) and returns the fields the adapter keeps
+/// (`access_token`, `refresh_token`, `expires_at`, `token_type`, `scope`, `id_token`,
+/// `session_state`; others are not stored). The `jwt` callback and the events still see the
+/// whole token response.
+pub type AccountFn = Arc<dyn Fn(&TokenSet) -> Map<String, Value> + Send + Sync>;
+
 /// An OAuth 2 or OpenID Connect provider.
 ///
 /// ```
@@ -88,6 +95,8 @@ pub struct OAuthProvider {
     pub(crate) id_token: bool,
     pub(crate) form_post: bool,
     pub(crate) redirect_proxy_url: Option<String>,
+    pub(crate) account: Option<AccountFn>,
+    pub(crate) id_token_signed_response_alg: Option<String>,
 }
 
 impl fmt::Debug for OAuthProvider {
@@ -129,6 +138,8 @@ impl OAuthProvider {
             id_token: kind == ProviderKind::Oidc,
             form_post: false,
             redirect_proxy_url: None,
+            account: None,
+            id_token_signed_response_alg: None,
         }
     }
 
@@ -288,6 +299,27 @@ impl OAuthProvider {
     #[must_use]
     pub fn redirect_proxy_url(mut self, url: impl Into<String>) -> Self {
         self.redirect_proxy_url = Some(url.into());
+        self
+    }
+
+    /// Shapes the stored account from the token response (Auth.js `account(tokens)`; default:
+    /// the standard token fields as they came). See [`AccountFn`].
+    #[must_use]
+    pub fn account(
+        mut self,
+        account: impl Fn(&TokenSet) -> Map<String, Value> + Send + Sync + 'static,
+    ) -> Self {
+        self.account = Some(Arc::new(account));
+        self
+    }
+
+    /// The algorithm the provider signs id_tokens with (Auth.js
+    /// `client.id_token_signed_response_alg`, e.g. `ES256`): id_tokens signed otherwise are
+    /// refused, whatever discovery announces. Asymmetric algorithms only; `build()` refuses
+    /// others.
+    #[must_use]
+    pub fn id_token_signed_response_alg(mut self, alg: impl Into<String>) -> Self {
+        self.id_token_signed_response_alg = Some(alg.into());
         self
     }
 
