@@ -42,6 +42,85 @@
 //! | [`twitter`] | `twitter` | OAuth 2 | `AUTH_TWITTER_ID`, `AUTH_TWITTER_SECRET` | X's OAuth 2.0; no email |
 //! | [`zitadel`] | `zitadel` | OIDC | `AUTH_ZITADEL_ID`, `AUTH_ZITADEL_SECRET`, `AUTH_ZITADEL_ISSUER` | issuer `https://<instance>.zitadel.cloud` |
 //!
+//! The other presets of Auth.js follow the same rule; each reads `AUTH_<ID>_ID` and
+//! `AUTH_<ID>_SECRET`, plus the variable shown:
+//!
+//! | Function | Id | Kind | Also |
+//! |---|---|---|---|
+//! | [`forty_two_school`] | `42-school` | OAuth 2 |  |
+//! | [`asgardeo`] | `asgardeo` | OIDC | `AUTH_ASGARDEO_ISSUER` |
+//! | [`atlassian`] | `atlassian` | OAuth 2 |  |
+//! | [`azure_ad_b2c`] | `azure-ad-b2c` | OIDC | `AUTH_AZURE_AD_B2C_ISSUER` |
+//! | [`azure_ad`] | `azure-ad` | OIDC |  |
+//! | [`azure_devops`] | `azure-devops` | OAuth 2 |  |
+//! | [`bankid_no`] | `bankid-no` | OIDC |  |
+//! | [`battlenet`] | `battlenet` | OIDC | `AUTH_BATTLENET_ISSUER` |
+//! | [`beyondidentity`] | `beyondidentity` | OIDC | `AUTH_BEYONDIDENTITY_ISSUER` |
+//! | [`box_com`] | `box` | OAuth 2 |  |
+//! | [`boxyhq_saml`] | `boxyhq-saml` | OAuth 2 | `AUTH_BOXYHQ_SAML_ISSUER` |
+//! | [`bungie`], [`bungie_with_api_key`] | `bungie` | OAuth 2 |  |
+//! | [`click_up`] | `click-up` | OAuth 2 |  |
+//! | [`coinbase`] | `coinbase` | OAuth 2 |  |
+//! | [`concept2`] | `concept2` | OAuth 2 |  |
+//! | [`descope`] | `descope` | OIDC | `AUTH_DESCOPE_ISSUER` (optional) |
+//! | [`dribbble`] | `dribbble` | OAuth 2 |  |
+//! | [`dropbox`] | `dropbox` | OAuth 2 |  |
+//! | [`duende_identity_server6`] | `duende-identity-server6` | OIDC | `AUTH_DUENDE_IDENTITY_SERVER6_ISSUER` |
+//! | [`eventbrite`] | `eventbrite` | OAuth 2 |  |
+//! | [`eveonline`] | `eveonline` | OAuth 2 |  |
+//! | [`faceit`] | `faceit` | OAuth 2 |  |
+//! | [`figma`] | `figma` | OAuth 2 |  |
+//! | [`foursquare`] | `foursquare` | OAuth 2 |  |
+//! | [`freshbooks`] | `freshbooks` | OAuth 2 |  |
+//! | [`frontegg`] | `frontegg` | OIDC | `AUTH_FRONTEGG_ISSUER` |
+//! | [`fusionauth`] | `fusionauth` | OIDC | `AUTH_FUSIONAUTH_ISSUER` |
+//! | [`hubspot`] | `hubspot` | OAuth 2 |  |
+//! | [`huggingface`] | `huggingface` | OIDC |  |
+//! | [`identity_server4`] | `identity-server4` | OIDC | `AUTH_IDENTITY_SERVER4_ISSUER` |
+//! | [`instagram`] | `instagram` | OAuth 2 |  |
+//! | [`kakao`] | `kakao` | OAuth 2 |  |
+//! | [`kinde`] | `kinde` | OIDC | `AUTH_KINDE_ISSUER` |
+//! | [`line`](fn@line) | `line` | OIDC |  |
+//! | [`logto`] | `logto` | OIDC | `AUTH_LOGTO_ISSUER` |
+//! | [`mailchimp`] | `mailchimp` | OAuth 2 |  |
+//! | [`mailru`] | `mailru` | OAuth 2 |  |
+//! | [`mastodon`] | `mastodon` | OAuth 2 | `AUTH_MASTODON_ISSUER` |
+//! | [`mattermost`] | `mattermost` | OAuth 2 | `AUTH_MATTERMOST_ISSUER` |
+//! | [`medium`] | `medium` | OAuth 2 |  |
+//! | [`naver`] | `naver` | OAuth 2 |  |
+//! | [`netlify`] | `netlify` | OAuth 2 |  |
+//! | [`netsuite`] | `netsuite` | OAuth 2 | `AUTH_NETSUITE_ISSUER` (`https://<account>.app.netsuite.com`), and `userinfo_url` |
+//! | [`nextcloud`] | `nextcloud` | OAuth 2 | `AUTH_NEXTCLOUD_ISSUER` |
+//! | [`notion`] | `notion` | OAuth 2 |  |
+//! | [`onelogin`] | `onelogin` | OIDC | `AUTH_ONELOGIN_ISSUER` |
+//! | [`hydra`] | `hydra` | OIDC | `AUTH_HYDRA_ISSUER` |
+//! | [`osso`] | `osso` | OAuth 2 | `AUTH_OSSO_ISSUER` |
+//! | [`osu`] | `osu` | OAuth 2 |  |
+//! | [`passage`] | `passage` | OIDC | `AUTH_PASSAGE_ISSUER` |
+//! | [`patreon`] | `patreon` | OAuth 2 |  |
+//! | [`ping_id`] | `ping-id` | OIDC | `AUTH_PING_ID_ISSUER` |
+//! | [`pinterest`] | `pinterest` | OAuth 2 |  |
+//! | [`pipedrive`] | `pipedrive` | OAuth 2 |  |
+//! | [`roblox`] | `roblox` | OIDC |  |
+//! | [`salesforce`] | `salesforce` | OIDC |  |
+//! | [`simplelogin`] | `simplelogin` | OIDC |  |
+//! | [`strava`] | `strava` | OAuth 2 |  |
+//! | [`threads`] | `threads` | OAuth 2 |  |
+//! | [`tiktok`] | `tiktok` | OAuth 2 |  |
+//! | [`todoist`] | `todoist` | OAuth 2 |  |
+//! | [`trakt`] | `trakt` | OAuth 2 |  |
+//! | [`united_effects`] | `united-effects` | OIDC | `AUTH_UNITED_EFFECTS_ISSUER` |
+//! | [`vipps`] | `vipps` | OIDC |  |
+//! | [`vk`] | `vk` | OAuth 2 |  |
+//! | [`webex`] | `webex` | OAuth 2 |  |
+//! | [`wechat`] | `wechat` | OAuth 2 |  |
+//! | [`wikimedia`] | `wikimedia` | OAuth 2 |  |
+//! | [`wordpress`] | `wordpress` | OAuth 2 |  |
+//! | [`workos`] | `workos` | OAuth 2 |  |
+//! | [`yandex`] | `yandex` | OAuth 2 |  |
+//! | [`zoho`] | `zoho` | OAuth 2 |  |
+//! | [`zoom`] | `zoom` | OAuth 2 |  |
+//!
 //! The user each preset maps to has `id` = the account id **at the provider** (as text), so it
 //! becomes the account's `provider_account_id`; the session user gets its own id.
 //!

@@ -1973,13 +1973,15 @@ async fn custom_userinfo_requests_send_what_the_providers_expect() {
         fetch(&dropbox())(&token, &client).await.expect("profile"),
         fixture("dropbox")
     );
-    let sent = client.sent.lock().expect("not poisoned");
-    assert_eq!(sent[0].method(), http::Method::POST);
-    assert_eq!(
-        header(sent[0].headers(), http::header::AUTHORIZATION),
-        "Bearer at-1"
-    );
-    drop(sent);
+    let (method, authorization) = {
+        let sent = client.sent.lock().expect("not poisoned");
+        (
+            sent[0].method().clone(),
+            header(sent[0].headers(), http::header::AUTHORIZATION).to_owned(),
+        )
+    };
+    assert_eq!(method, http::Method::POST);
+    assert_eq!(authorization, "Bearer at-1");
 
     // HubSpot: the token in the path, no Authorization header.
     let client = FakeHttp::default().route(
