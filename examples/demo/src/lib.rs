@@ -123,21 +123,36 @@ pub fn config_from(get: impl Fn(&str) -> Option<String>) -> AuthConfig {
         None => {}
     }
     // Every preset whose `AUTH_<ID>_ID` and `AUTH_<ID>_SECRET` are set (plus `_ISSUER` for
-    // the hosted ones that have no default issuer).
+    // the ones at a deployer-supplied issuer, and `AUTH_NETSUITE_USERINFO`, the RESTlet NetSuite
+    // needs as its userinfo). A preset that derives its issuer from the client id (Descope)
+    // needs no `_ISSUER`.
     for preset in presets::all() {
         let prefix = env_prefix(preset.provider_id());
-        let needs_issuer =
-            preset.issuer_url().is_none() && preset.authorization_endpoint().is_none();
-        if set(&format!("{prefix}_ID"))
-            && set(&format!("{prefix}_SECRET"))
-            && (!needs_issuer || set(&format!("{prefix}_ISSUER")))
+        let Some(client_id) = get(&format!("{prefix}_ID")).filter(|v| !v.is_empty()) else {
+            continue;
+        };
+        let probe = preset.clone().client_id(client_id);
+        let needs_issuer = probe.issuer_url().is_none() && probe.authorization_endpoint().is_none();
+        if !set(&format!("{prefix}_SECRET")) || (needs_issuer && !set(&format!("{prefix}_ISSUER")))
         {
-            tracing::info!(
-                provider = preset.provider_id(),
-                "preset enabled from the environment"
-            );
-            config = config.provider(preset);
+            continue;
         }
+        let preset = if preset.provider_id() == "netsuite" {
+            match get("AUTH_NETSUITE_USERINFO").filter(|v| !v.is_empty()) {
+                Some(restlet) => preset.userinfo_url(restlet),
+                None => {
+                    tracing::warn!("netsuite needs AUTH_NETSUITE_USERINFO (its RESTlet URL): off");
+                    continue;
+                }
+            }
+        } else {
+            preset
+        };
+        tracing::info!(
+            provider = preset.provider_id(),
+            "preset enabled from the environment"
+        );
+        config = config.provider(preset);
     }
     if get("AUTH_SECRET").is_none_or(|s| s.is_empty()) {
         tracing::warn!(
@@ -404,6 +419,42 @@ mod tests {
         .build()
         .expect("builds");
         assert_eq!(ids(auth), ["credentials", "oidc"]);
+    }
+
+    #[test]
+    fn every_preset_follows_its_variables() {
+        // The variables auth-core's parity test configures Auth.js's 93 presets with.
+        let fixture: serde_json::Value = serde_json::from_str(include_str!(
+            "../../../auth-core/tests/fixtures/providers/authjs-presets.json"
+        ))
+        .expect("the fixture is JSON");
+        let mut vars: std::collections::HashMap<String, String> = fixture["presets"]
+            .as_array()
+            .expect("presets")
+            .iter()
+            .flat_map(|p| p["env"].as_object().expect("env").clone())
+            .map(|(k, v)| (k, v.as_str().expect("text").to_owned()))
+            .collect();
+        vars.insert(
+            "AUTH_NETSUITE_USERINFO".into(),
+            "https://1234567.restlets.api.netsuite.com/app/site/hosting/restlet.nl?script=1&deploy=1"
+                .into(),
+        );
+        let all = vars.clone();
+        let auth = config_from(move |k| all.get(k).cloned())
+            .build()
+            .expect("builds");
+        assert_eq!(auth.provider_ids().len(), 1 + 93);
+        assert_eq!(presets::all().len(), 93);
+        // Descope derives its issuer from the client id; NetSuite stays off without its RESTlet.
+        vars.remove("AUTH_DESCOPE_ISSUER");
+        vars.remove("AUTH_NETSUITE_USERINFO");
+        let auth = config_from(move |k| vars.get(k).cloned())
+            .build()
+            .expect("builds");
+        let ids: Vec<&str> = auth.provider_ids().collect();
+        assert!(ids.contains(&"descope") && !ids.contains(&"netsuite"));
+        assert_eq!(ids.len(), 93);
     }
 
     #[test]

@@ -61,6 +61,11 @@ pub struct ProviderStyle {
 /// whole token response.
 pub type AccountFn = Arc<dyn Fn(&TokenSet) -> Map<String, Value> + Send + Sync>;
 
+/// Derives settings from others once they are known (a preset whose endpoints hang off the
+/// deployer's issuer, or whose authorization request repeats the client id): run whenever the
+/// issuer or the client id is set, by the builder or from the environment.
+pub(crate) type DeriveFn = Arc<dyn Fn(&mut OAuthProvider) + Send + Sync>;
+
 /// An OAuth 2 or OpenID Connect provider.
 ///
 /// ```
@@ -97,6 +102,7 @@ pub struct OAuthProvider {
     pub(crate) redirect_proxy_url: Option<String>,
     pub(crate) account: Option<AccountFn>,
     pub(crate) id_token_signed_response_alg: Option<String>,
+    pub(crate) derive: Option<DeriveFn>,
 }
 
 impl fmt::Debug for OAuthProvider {
@@ -140,7 +146,27 @@ impl OAuthProvider {
             redirect_proxy_url: None,
             account: None,
             id_token_signed_response_alg: None,
+            derive: None,
         }
+    }
+
+    /// Runs the preset's [`DeriveFn`], if any.
+    fn derived(mut self) -> Self {
+        self.run_derive();
+        self
+    }
+
+    fn run_derive(&mut self) {
+        if let Some(derive) = self.derive.clone() {
+            derive(self);
+        }
+    }
+
+    /// Sets the [`DeriveFn`] (for presets) and runs it once.
+    #[must_use]
+    pub(crate) fn derive(mut self, derive: impl Fn(&mut Self) + Send + Sync + 'static) -> Self {
+        self.derive = Some(Arc::new(derive));
+        self.derived()
     }
 
     /// An OAuth 2 provider (`type: "oauth"`): set its endpoints, or an issuer for discovery.
@@ -173,7 +199,7 @@ impl OAuthProvider {
     #[must_use]
     pub fn issuer(mut self, issuer: impl Into<String>) -> Self {
         self.issuer = Some(issuer.into());
-        self
+        self.derived()
     }
 
     /// The authorization endpoint (its query parameters are kept).
@@ -226,7 +252,7 @@ impl OAuthProvider {
     #[must_use]
     pub fn client_id(mut self, id: impl Into<String>) -> Self {
         self.client_id = Some(id.into());
-        self
+        self.derived()
     }
 
     /// The client secret (`AUTH_<ID>_SECRET`).
@@ -356,6 +382,7 @@ impl OAuthProvider {
         if self.issuer.is_none() {
             self.issuer = get("ISSUER");
         }
+        self.run_derive();
     }
 }
 

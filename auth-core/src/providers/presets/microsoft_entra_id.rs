@@ -42,6 +42,18 @@ pub fn microsoft_entra_id() -> OAuthProvider {
     microsoft_entra_id_with_photo(Some(48))
 }
 
+/// Azure Active Directory, Auth.js's `azure-ad`: [`microsoft_entra_id`] under the id
+/// `azure-ad` and the name "Azure Active Directory", as Auth.js re-exports it. Same issuer
+/// rule (`AUTH_MICROSOFT_ENTRA_ID_ISSUER`, read when this function runs, else the common
+/// issuer), credentials from `AUTH_AZURE_AD_ID` and `AUTH_AZURE_AD_SECRET`; register
+/// `<origin><base path>/callback/azure-ad`.
+pub fn azure_ad() -> OAuthProvider {
+    microsoft_entra_id()
+        .with_id("azure-ad")
+        .with_name("Azure Active Directory")
+        .style(style("azure-ad", Some("#0072c6"), Some("#fff")))
+}
+
 /// [`microsoft_entra_id`] with another photo size (Graph serves 48, 64, 96, 120, 240, 360,
 /// 432, 504 and 648 pixels), or with `None` no Graph request and no image. Larger photos make
 /// larger JWT session cookies.

@@ -42,6 +42,85 @@
 //! | [`twitter`] | `twitter` | OAuth 2 | `AUTH_TWITTER_ID`, `AUTH_TWITTER_SECRET` | X's OAuth 2.0; no email |
 //! | [`zitadel`] | `zitadel` | OIDC | `AUTH_ZITADEL_ID`, `AUTH_ZITADEL_SECRET`, `AUTH_ZITADEL_ISSUER` | issuer `https://<instance>.zitadel.cloud` |
 //!
+//! The other presets of Auth.js follow the same rule; each reads `AUTH_<ID>_ID` and
+//! `AUTH_<ID>_SECRET`, plus the variable shown:
+//!
+//! | Function | Id | Kind | Also |
+//! |---|---|---|---|
+//! | [`forty_two_school`] | `42-school` | OAuth 2 |  |
+//! | [`asgardeo`] | `asgardeo` | OIDC | `AUTH_ASGARDEO_ISSUER` |
+//! | [`atlassian`] | `atlassian` | OAuth 2 |  |
+//! | [`azure_ad_b2c`] | `azure-ad-b2c` | OIDC | `AUTH_AZURE_AD_B2C_ISSUER` |
+//! | [`azure_ad`] | `azure-ad` | OIDC |  |
+//! | [`azure_devops`] | `azure-devops` | OAuth 2 |  |
+//! | [`bankid_no`] | `bankid-no` | OIDC |  |
+//! | [`battlenet`] | `battlenet` | OIDC | `AUTH_BATTLENET_ISSUER` |
+//! | [`beyondidentity`] | `beyondidentity` | OIDC | `AUTH_BEYONDIDENTITY_ISSUER` |
+//! | [`box_com`] | `box` | OAuth 2 |  |
+//! | [`boxyhq_saml`] | `boxyhq-saml` | OAuth 2 | `AUTH_BOXYHQ_SAML_ISSUER` |
+//! | [`bungie`], [`bungie_with_api_key`] | `bungie` | OAuth 2 |  |
+//! | [`click_up`] | `click-up` | OAuth 2 |  |
+//! | [`coinbase`] | `coinbase` | OAuth 2 |  |
+//! | [`concept2`] | `concept2` | OAuth 2 |  |
+//! | [`descope`] | `descope` | OIDC | `AUTH_DESCOPE_ISSUER` (optional) |
+//! | [`dribbble`] | `dribbble` | OAuth 2 |  |
+//! | [`dropbox`] | `dropbox` | OAuth 2 |  |
+//! | [`duende_identity_server6`] | `duende-identity-server6` | OIDC | `AUTH_DUENDE_IDENTITY_SERVER6_ISSUER` |
+//! | [`eventbrite`] | `eventbrite` | OAuth 2 |  |
+//! | [`eveonline`] | `eveonline` | OAuth 2 |  |
+//! | [`faceit`] | `faceit` | OAuth 2 |  |
+//! | [`figma`] | `figma` | OAuth 2 |  |
+//! | [`foursquare`] | `foursquare` | OAuth 2 |  |
+//! | [`freshbooks`] | `freshbooks` | OAuth 2 |  |
+//! | [`frontegg`] | `frontegg` | OIDC | `AUTH_FRONTEGG_ISSUER` |
+//! | [`fusionauth`] | `fusionauth` | OIDC | `AUTH_FUSIONAUTH_ISSUER` |
+//! | [`hubspot`] | `hubspot` | OAuth 2 |  |
+//! | [`huggingface`] | `huggingface` | OIDC |  |
+//! | [`identity_server4`] | `identity-server4` | OIDC | `AUTH_IDENTITY_SERVER4_ISSUER` |
+//! | [`instagram`] | `instagram` | OAuth 2 |  |
+//! | [`kakao`] | `kakao` | OAuth 2 |  |
+//! | [`kinde`] | `kinde` | OIDC | `AUTH_KINDE_ISSUER` |
+//! | [`line`](fn@line) | `line` | OIDC |  |
+//! | [`logto`] | `logto` | OIDC | `AUTH_LOGTO_ISSUER` |
+//! | [`mailchimp`] | `mailchimp` | OAuth 2 |  |
+//! | [`mailru`] | `mailru` | OAuth 2 |  |
+//! | [`mastodon`] | `mastodon` | OAuth 2 | `AUTH_MASTODON_ISSUER` |
+//! | [`mattermost`] | `mattermost` | OAuth 2 | `AUTH_MATTERMOST_ISSUER` |
+//! | [`medium`] | `medium` | OAuth 2 |  |
+//! | [`naver`] | `naver` | OAuth 2 |  |
+//! | [`netlify`] | `netlify` | OAuth 2 |  |
+//! | [`netsuite`] | `netsuite` | OAuth 2 | `AUTH_NETSUITE_ISSUER` (`https://<account>.app.netsuite.com`), and `userinfo_url` |
+//! | [`nextcloud`] | `nextcloud` | OAuth 2 | `AUTH_NEXTCLOUD_ISSUER` |
+//! | [`notion`] | `notion` | OAuth 2 |  |
+//! | [`onelogin`] | `onelogin` | OIDC | `AUTH_ONELOGIN_ISSUER` |
+//! | [`hydra`] | `hydra` | OIDC | `AUTH_HYDRA_ISSUER` |
+//! | [`osso`] | `osso` | OAuth 2 | `AUTH_OSSO_ISSUER` |
+//! | [`osu`] | `osu` | OAuth 2 |  |
+//! | [`passage`] | `passage` | OIDC | `AUTH_PASSAGE_ISSUER` |
+//! | [`patreon`] | `patreon` | OAuth 2 |  |
+//! | [`ping_id`] | `ping-id` | OIDC | `AUTH_PING_ID_ISSUER` |
+//! | [`pinterest`] | `pinterest` | OAuth 2 |  |
+//! | [`pipedrive`] | `pipedrive` | OAuth 2 |  |
+//! | [`roblox`] | `roblox` | OIDC |  |
+//! | [`salesforce`] | `salesforce` | OIDC |  |
+//! | [`simplelogin`] | `simplelogin` | OIDC |  |
+//! | [`strava`] | `strava` | OAuth 2 |  |
+//! | [`threads`] | `threads` | OAuth 2 |  |
+//! | [`tiktok`] | `tiktok` | OAuth 2 |  |
+//! | [`todoist`] | `todoist` | OAuth 2 |  |
+//! | [`trakt`] | `trakt` | OAuth 2 |  |
+//! | [`united_effects`] | `united-effects` | OIDC | `AUTH_UNITED_EFFECTS_ISSUER` |
+//! | [`vipps`] | `vipps` | OIDC |  |
+//! | [`vk`] | `vk` | OAuth 2 |  |
+//! | [`webex`] | `webex` | OAuth 2 |  |
+//! | [`wechat`] | `wechat` | OAuth 2 |  |
+//! | [`wikimedia`] | `wikimedia` | OAuth 2 |  |
+//! | [`wordpress`] | `wordpress` | OAuth 2 |  |
+//! | [`workos`] | `workos` | OAuth 2 |  |
+//! | [`yandex`] | `yandex` | OAuth 2 |  |
+//! | [`zoho`] | `zoho` | OAuth 2 |  |
+//! | [`zoom`] | `zoom` | OAuth 2 |  |
+//!
 //! The user each preset maps to has `id` = the account id **at the provider** (as text), so it
 //! becomes the account's `provider_account_id`; the session user gets its own id.
 //!
@@ -98,7 +177,13 @@ mod hosted;
 mod linkedin;
 mod microsoft_entra_id;
 mod reddit;
+mod self_hosted;
+mod services;
+mod services_h_z;
 mod slack;
+mod social;
+mod social_m_s;
+mod social_t_z;
 mod spotify;
 mod twitch;
 mod twitter;
@@ -117,11 +202,30 @@ pub use facebook::facebook;
 pub use github::{github, github_enterprise};
 pub use gitlab::{gitlab, gitlab_self_managed};
 pub use google::google;
-pub use hosted::{auth0, authentik, cognito, keycloak, okta, zitadel};
+pub use hosted::{
+    asgardeo, auth0, authentik, azure_ad_b2c, battlenet, beyondidentity, cognito, descope,
+    duende_identity_server6, frontegg, fusionauth, hydra, identity_server4, keycloak, kinde, logto,
+    okta, onelogin, passage, ping_id, united_effects, zitadel,
+};
 pub use linkedin::linkedin;
-pub use microsoft_entra_id::{microsoft_entra_id, microsoft_entra_id_with_photo};
+pub use microsoft_entra_id::{azure_ad, microsoft_entra_id, microsoft_entra_id_with_photo};
 pub use reddit::reddit;
+pub use self_hosted::{boxyhq_saml, mastodon, mattermost, netsuite, nextcloud, osso};
+pub use services::{
+    atlassian, azure_devops, bankid_no, box_com, click_up, coinbase, dropbox, eventbrite, figma,
+    freshbooks,
+};
+pub use services_h_z::{
+    hubspot, huggingface, mailchimp, netlify, notion, pipedrive, salesforce, simplelogin, todoist,
+    vipps, webex, workos, zoho, zoom,
+};
 pub use slack::slack;
+pub use social::{
+    bungie, bungie_with_api_key, concept2, dribbble, eveonline, faceit, forty_two_school,
+    foursquare, instagram, kakao, line,
+};
+pub use social_m_s::{mailru, medium, naver, osu, patreon, pinterest, roblox, strava};
+pub use social_t_z::{threads, tiktok, trakt, vk, wechat, wikimedia, wordpress, yandex};
 pub use spotify::spotify;
 pub use twitch::twitch;
 pub use twitter::twitter;
@@ -130,26 +234,99 @@ pub use twitter::twitter;
 /// or taken from `AUTH_<ID>_*`), e.g. to enable those whose variables are present.
 pub fn all() -> Vec<super::OAuthProvider> {
     vec![
+        forty_two_school(),
         apple(),
+        asgardeo(),
+        atlassian(),
         auth0(),
         authentik(),
+        azure_ad_b2c(),
+        azure_ad(),
+        azure_devops(),
+        bankid_no(),
+        battlenet(),
+        beyondidentity(),
         bitbucket(),
+        box_com(),
+        boxyhq_saml(),
+        bungie(),
+        click_up(),
         cognito(),
+        coinbase(),
+        concept2(),
+        descope(),
         discord(),
+        dribbble(),
+        dropbox(),
+        duende_identity_server6(),
+        eventbrite(),
+        eveonline(),
         facebook(),
+        faceit(),
+        figma(),
+        foursquare(),
+        freshbooks(),
+        frontegg(),
+        fusionauth(),
         github(),
         gitlab(),
         google(),
+        hubspot(),
+        huggingface(),
+        identity_server4(),
+        instagram(),
+        kakao(),
         keycloak(),
+        kinde(),
+        line(),
         linkedin(),
+        logto(),
+        mailchimp(),
+        mailru(),
+        mastodon(),
+        mattermost(),
+        medium(),
         microsoft_entra_id(),
+        naver(),
+        netlify(),
+        netsuite(),
+        nextcloud(),
+        notion(),
         okta(),
+        onelogin(),
+        hydra(),
+        osso(),
+        osu(),
+        passage(),
+        patreon(),
+        ping_id(),
+        pinterest(),
+        pipedrive(),
         reddit(),
+        roblox(),
+        salesforce(),
+        simplelogin(),
         slack(),
         spotify(),
+        strava(),
+        threads(),
+        tiktok(),
+        todoist(),
+        trakt(),
         twitch(),
         twitter(),
+        united_effects(),
+        vipps(),
+        vk(),
+        webex(),
+        wechat(),
+        wikimedia(),
+        wordpress(),
+        workos(),
+        yandex(),
         zitadel(),
+        zoho(),
+        zoom(),
     ]
 }
 
@@ -276,4 +453,110 @@ async fn bearer_get_json(
     }
     serde_json::from_slice(response.body())
         .map_err(|e| callback_error(format!("GET {url}: the answer is not JSON: {e}")))
+}
+
+/// `Checks` from three flags.
+const fn checks(pkce: bool, state: bool, nonce: bool) -> Checks {
+    Checks { pkce, state, nonce }
+}
+
+/// The `state` check alone (providers without PKCE).
+const STATE: Checks = checks(false, true, false);
+
+/// An OAuth 2 preset with fixed authorization, token and userinfo endpoints.
+fn oauth2(
+    id: &'static str,
+    name: &str,
+    authorization: &str,
+    token: &str,
+    userinfo: &str,
+) -> OAuthProvider {
+    OAuthProvider::oauth(id, name)
+        .authorization_url(authorization)
+        .token_url(token)
+        .userinfo_url(userinfo)
+}
+
+/// Auth.js's default profile: `id` from `sub`, else `id` (required here), `name` from `name`,
+/// `nickname` or `preferred_username`, `email`, `image` from `picture`.
+fn standard_profile(
+    provider: &'static str,
+) -> impl Fn(&Value, &TokenSet) -> Result<User> + Send + Sync + 'static {
+    move |profile, _tokens| {
+        let id = text(profile, "/sub").map_or_else(|| account_id(provider, profile, "/id"), Ok)?;
+        Ok(User {
+            id: Some(id),
+            name: text(profile, "/name")
+                .or_else(|| text(profile, "/nickname"))
+                .or_else(|| text(profile, "/preferred_username")),
+            email: text(profile, "/email"),
+            image: text(profile, "/picture"),
+        })
+    }
+}
+
+/// The texts at `pointers` that are present, joined by a space; `None` when none is.
+fn joined(profile: &Value, pointers: &[&str]) -> Option<String> {
+    let parts: Vec<String> = pointers.iter().filter_map(|p| text(profile, p)).collect();
+    (!parts.is_empty()).then(|| parts.join(" "))
+}
+
+/// A [`DeriveFn`](super::oauth::DeriveFn) that places a preset at its issuer once the issuer is
+/// known: `place` gets the provider and the issuer without its trailing slash.
+fn at_issuer(
+    place: impl Fn(&mut OAuthProvider, &str) + Send + Sync + 'static,
+) -> impl Fn(&mut OAuthProvider) + Send + Sync + 'static {
+    move |provider| {
+        if let Some(issuer) = provider.issuer.clone() {
+            place(provider, issuer.trim_end_matches('/'));
+        }
+    }
+}
+
+/// A request to `url` accepting JSON, with our `User-Agent`.
+fn json_request(method: http::Method, url: &str) -> http::request::Builder {
+    http::Request::builder()
+        .method(method)
+        .uri(url)
+        .header(http::header::ACCEPT, "application/json")
+        .header(http::header::USER_AGENT, USER_AGENT)
+}
+
+/// Sends a request built by [`json_request`] and parses the JSON answer; a non-2xx status is
+/// an error.
+async fn send_json(
+    client: &dyn HttpClient,
+    request: http::request::Builder,
+    body: Vec<u8>,
+) -> Result<Value> {
+    let what = format!(
+        "{} {}",
+        request.method_ref().map_or("GET", http::Method::as_str),
+        request
+            .uri_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default()
+    );
+    let request = request
+        .body(body)
+        .map_err(|e| callback_error(format!("{what}: invalid request: {e}")))?;
+    let response = client
+        .execute(request)
+        .await
+        .map_err(|e| callback_error(format!("{what}: {e}")))?;
+    if !response.status().is_success() {
+        return Err(callback_error(format!(
+            "{what} answered {}",
+            response.status()
+        )));
+    }
+    serde_json::from_slice(response.body())
+        .map_err(|e| callback_error(format!("{what}: the answer is not JSON: {e}")))
+}
+
+/// Sets an authorization parameter of a provider in place (as
+/// [`OAuthProvider::authorization_param`] does).
+fn set_param(provider: &mut OAuthProvider, name: &str, value: String) {
+    provider.authorization_params.retain(|(n, _)| n != name);
+    provider.authorization_params.push((name.to_owned(), value));
 }

@@ -219,7 +219,7 @@ fn presets_have_distinct_ids_and_a_fixture_each() {
     let mut unique = ids.clone();
     unique.sort();
     unique.dedup();
-    assert_eq!(unique.len(), 20);
+    assert_eq!(unique.len(), 93);
     for id in &ids {
         let profile = fixture(id);
         assert!(profile.is_object(), "{id}");
@@ -1129,4 +1129,1021 @@ fn zitadel_preset() {
             .email("road.runner@example.com")
             .image("https://example-abc123.zitadel.cloud/assets/v1/170086363054473473/users/170086363054473473/avatar")
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The other Auth.js presets: each mapping against its recorded profile. Endpoints, parameters
+// and checks are compared with the real Auth.js in `tests/presets_parity.rs`.
+
+fn user(id: &str, name: Option<&str>, email: Option<&str>, image: Option<&str>) -> User {
+    User {
+        id: Some(id.to_owned()),
+        name: name.map(str::to_owned),
+        email: email.map(str::to_owned),
+        image: image.map(str::to_owned),
+    }
+}
+
+#[test]
+fn every_preset_maps_its_recorded_profile() {
+    let table: Vec<(OAuthProvider, User)> = vec![
+        (
+            forty_two_school(),
+            user(
+                "85432",
+                Some("Marvin Paranoid"),
+                Some("marvin@student.42.fr"),
+                Some("https://cdn.intra.42.fr/users/2f6b3c1e/marvin.jpg"),
+            ),
+        ),
+        (
+            asgardeo(),
+            user(
+                "3f1c2e8a-6b2d-4c5e-9f10-2a3b4c5d6e7f",
+                Some("Jane Doe"),
+                Some("jane.doe@example.com"),
+                None,
+            ),
+        ),
+        (
+            atlassian(),
+            user(
+                "5b10a2844c20165700ede21g",
+                Some("Mia Krystof"),
+                Some("mia@example.com"),
+                Some(
+                    "https://avatar-management--avatars.us-west-2.prod.public.atl-paas.net/5b10a2844c20165700ede21g/1.png",
+                ),
+            ),
+        ),
+        (
+            azure_ad_b2c(),
+            user(
+                "0f4d5e6a-7b8c-4d9e-a0b1-c2d3e4f5a6b7",
+                Some("Jane Doe"),
+                Some("jane.doe@example.com"),
+                None,
+            ),
+        ),
+        (
+            azure_devops(),
+            user(
+                "1c6f7e2b-5d2e-4a3f-9b1c-7e8d9f0a1b2c",
+                Some("Jamal Hartnett"),
+                Some("jamal@example.com"),
+                Some("data:image/jpeg;base64,iVBORw0KGgo="),
+            ),
+        ),
+        (
+            bankid_no(),
+            user(
+                "9578-6000-4-9021",
+                Some("Kari Nordmann"),
+                Some("kari.nordmann@example.no"),
+                None,
+            ),
+        ),
+        (
+            battlenet(),
+            user("123456789", Some("Thrall#1234"), None, None),
+        ),
+        (
+            beyondidentity(),
+            user(
+                "6b1f8d3a0c2e4f5a",
+                Some("Jane Doe"),
+                Some("jane.doe@example.com"),
+                None,
+            ),
+        ),
+        (
+            box_com(),
+            user(
+                "11446498",
+                Some("Aaron Levie"),
+                Some("ceo@example.com"),
+                Some("https://www.box.com/api/avatar/large/181216415"),
+            ),
+        ),
+        (
+            boxyhq_saml(),
+            user(
+                "bW9ua2V5QGV4YW1wbGUuY29t",
+                Some("Samuel Jackson"),
+                Some("jackson@example.com"),
+                None,
+            ),
+        ),
+        (
+            bungie(),
+            user(
+                "20134563",
+                Some("Guardian"),
+                None,
+                Some("https://www.bungie.net/img/profile/avatars/bungieday_26.jpg"),
+            ),
+        ),
+        (
+            click_up(),
+            user(
+                "123",
+                Some("John Doe"),
+                None,
+                Some("https://attachments.clickup.com/profilePictures/123_abc.jpg"),
+            ),
+        ),
+        (
+            coinbase(),
+            user(
+                "9da7a204-544e-5fd1-9a12-61176c5d4cd8",
+                Some("User One"),
+                Some("user1@example.com"),
+                Some(
+                    "https://images.coinbase.com/avatar?h=vR%2FY8igBoPwuwGren5JMwvDNGpURAY%2F0nRIOgH%2FY2Qh%2BQ6nomR3qusA%2Bh6o2%0Af9rH&s=128",
+                ),
+            ),
+        ),
+        (
+            concept2(),
+            user(
+                "1",
+                Some("david"),
+                Some("david@example.com"),
+                Some("https://log.concept2.com/images/profiles/1.jpg"),
+            ),
+        ),
+        (
+            descope(),
+            user(
+                "U2ABwPnuyXzUaxMwdYn1vGP8SXmv",
+                Some("Jane Doe"),
+                Some("jane.doe@example.com"),
+                Some("https://static.descope.com/pictures/jane.png"),
+            ),
+        ),
+        (
+            dribbble(),
+            user(
+                "1",
+                Some("Dan Cederholm"),
+                Some("dan@example.com"),
+                Some("https://cdn.dribbble.com/users/1/avatars/normal/dc.jpg?1371679243"),
+            ),
+        ),
+        (
+            dropbox(),
+            user(
+                "dbid:AAH4f99T0taONIb-OurWxbNQ6ywGRopQngc",
+                Some("Franz Ferdinand (Personal)"),
+                Some("franz@example.com"),
+                Some(
+                    "https://dl-web.dropbox.com/account_photo/get/dbaphid%3AAAHWGmIXV3sUuOmBfTz0wPsiqHUpBWvv3ZA?vers=1556069330102&size=128x128",
+                ),
+            ),
+        ),
+        (
+            duende_identity_server6(),
+            user(
+                "88421113",
+                Some("Bob Smith"),
+                Some("BobSmith@example.com"),
+                None,
+            ),
+        ),
+        (
+            eventbrite(),
+            user(
+                "1234567890",
+                Some("Nick Example"),
+                Some("nick@example.com"),
+                Some(
+                    "https://img.evbuc.com/https%3A%2F%2Fcdn.evbuc.com%2Fimages%2F48771233%2F1%2Foriginal.jpg",
+                ),
+            ),
+        ),
+        (
+            eveonline(),
+            user(
+                "2112625428",
+                Some("CCP Zoetrope"),
+                None,
+                Some("https://image.eveonline.com/Character/2112625428_128.jpg"),
+            ),
+        ),
+        (
+            faceit(),
+            user(
+                "0d8b7a2e-3c4f-4b5a-8e9d-1f2a3b4c5d6e",
+                Some("Oleksandr Kostyliev"),
+                Some("s1mple@example.com"),
+                Some("https://assets.faceit-cdn.net/avatars/0d8b7a2e.jpg"),
+            ),
+        ),
+        (
+            figma(),
+            user(
+                "1234567890123456789",
+                Some("Rachel"),
+                Some("rachel@example.com"),
+                Some("https://s3-alpha.figma.com/profile/9b7f2e2c-6b4f-4a8d-9d4f-2f6c5e3b1a0d"),
+            ),
+        ),
+        (
+            foursquare(),
+            user(
+                "1234567",
+                Some("Jimmy Foursquare"),
+                Some("jimmy@example.com"),
+                Some("https://fastly.4sqi.net/img/user/original/1234567-ABCDEFGHIJKLMNOP.jpg"),
+            ),
+        ),
+        (
+            freshbooks(),
+            user(
+                "2192788",
+                Some("Gordon Shumway"),
+                Some("gordon.shumway@example.com"),
+                None,
+            ),
+        ),
+        (
+            frontegg(),
+            user(
+                "cb7f4b3c-8f4e-4a9a-9c37-2d1e2f3a4b5c",
+                Some("Jane Doe"),
+                Some("jane.doe@example.com"),
+                Some("https://www.gravatar.com/avatar/abc"),
+            ),
+        ),
+        (
+            fusionauth(),
+            user(
+                "2ffc8d43-f1e2-4fcb-bcb3-ecbd0fe2a8f9",
+                Some("Richard Milhous Hendricks"),
+                Some("richard@example.com"),
+                Some("https://www.gravatar.com/avatar/richard"),
+            ),
+        ),
+        (
+            hubspot(),
+            user(
+                "123",
+                Some("test@example.com"),
+                Some("test@example.com"),
+                None,
+            ),
+        ),
+        (
+            huggingface(),
+            user(
+                "62f3b7a1c3f1e2d3a4b5c6d7",
+                Some("Jane Doe"),
+                Some("jane.doe@example.com"),
+                Some("https://cdn-avatars.huggingface.co/v1/production/uploads/janedoe.png"),
+            ),
+        ),
+        (
+            identity_server4(),
+            user(
+                "818727",
+                Some("Alice Smith"),
+                Some("AliceSmith@example.com"),
+                None,
+            ),
+        ),
+        (
+            instagram(),
+            user("17841405793187218", Some("jayposiris"), None, None),
+        ),
+        (
+            kakao(),
+            user(
+                "123456789",
+                Some("홍길동"),
+                Some("sample@example.com"),
+                Some("http://yyy.kakao.com/dn/.../img_640x640.jpg"),
+            ),
+        ),
+        (
+            kinde(),
+            user(
+                "kp_0123456789abcdef0123456789abcdef",
+                Some("Jane Doe"),
+                Some("jane.doe@example.com"),
+                Some("https://lh3.googleusercontent.com/a/jane"),
+            ),
+        ),
+        (
+            line(),
+            user(
+                "U1234567890abcdef1234567890abcdef",
+                Some("Taro Line"),
+                Some("taro.line@example.com"),
+                Some("https://sample_line.me/aBcdefg123456"),
+            ),
+        ),
+        (
+            logto(),
+            user(
+                "3dn8kej29d4a",
+                Some("jdoe"),
+                Some("jane.doe@example.com"),
+                Some("https://example.logto.app/avatar/jdoe.png"),
+            ),
+        ),
+        (
+            mailchimp(),
+            user(
+                "12345678",
+                Some("Example Co"),
+                Some("owner@example.com"),
+                None,
+            ),
+        ),
+        (
+            mailru(),
+            user(
+                "1234567890",
+                Some("Иван Петров"),
+                Some("ivan@mail.ru"),
+                None,
+            ),
+        ),
+        (
+            mastodon(),
+            user(
+                "14715",
+                Some("trwnh"),
+                None,
+                Some(
+                    "https://files.mastodon.social/accounts/avatars/000/014/715/original/34aa222f4ae2e0a9.png",
+                ),
+            ),
+        ),
+        (
+            mattermost(),
+            user(
+                "4xp9fdt77pncbef59f4k1qe83o",
+                Some("jane.doe"),
+                Some("jane.doe@example.com"),
+                None,
+            ),
+        ),
+        (
+            medium(),
+            user(
+                "5303d74c64f66366f00cb9b2a94f3251bf5",
+                Some("Jamie Talbot"),
+                None,
+                Some("https://images.medium.com/0*fkfQiTzT7TlUGGyI.png"),
+            ),
+        ),
+        (
+            naver(),
+            user(
+                "32742776",
+                Some("OpenAPI"),
+                Some("openapi@naver.com"),
+                Some("https://ssl.pstatic.net/static/pwe/address/nodata_33x33.gif"),
+            ),
+        ),
+        (
+            netlify(),
+            user(
+                "5d3a1b2c3d4e5f6a7b8c9d0e",
+                Some("Jane Doe"),
+                Some("jane.doe@example.com"),
+                Some("https://avatars.githubusercontent.com/u/123456?v=4"),
+            ),
+        ),
+        (
+            netsuite(),
+            user("4", Some("Jane Doe"), Some("jane.doe@example.com"), None),
+        ),
+        (
+            nextcloud().issuer("https://cloud.example.com/"),
+            user(
+                "jdoe",
+                Some("Jane Doe"),
+                Some("jane.doe@example.com"),
+                Some("https://cloud.example.com/avatar/jdoe/512"),
+            ),
+        ),
+        (
+            notion(),
+            user(
+                "e79a0b74-3aba-4149-9f74-0bb5791a6ee6",
+                Some("Avocado Lovelace"),
+                Some("avo@example.org"),
+                Some("https://secure.notion-static.com/e6a352a8-8381-44d0-a1dc-9ed80e62b53d.jpg"),
+            ),
+        ),
+        (
+            onelogin(),
+            user(
+                "54719832",
+                Some("Jane Doe"),
+                Some("jane.doe@example.com"),
+                None,
+            ),
+        ),
+        (
+            hydra(),
+            user(
+                "c9a7b6d5-e4f3-4a2b-9c1d-0e1f2a3b4c5d",
+                Some("Jane Doe"),
+                Some("jane.doe@example.com"),
+                Some("https://example.com/jane.png"),
+            ),
+        ),
+        (
+            osso(),
+            user(
+                "a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d",
+                None,
+                Some("jane.doe@example.com"),
+                None,
+            ),
+        ),
+        (
+            osu(),
+            user(
+                "2",
+                Some("peppy"),
+                None,
+                Some("https://a.ppy.sh/2?1657169614.png"),
+            ),
+        ),
+        (
+            passage(),
+            user(
+                "Ab3XyZ9qW2eR4tY6uI8oP0aS",
+                None,
+                Some("jane.doe@example.com"),
+                None,
+            ),
+        ),
+        (
+            patreon(),
+            user(
+                "207",
+                Some("Corgi The Dev"),
+                Some("corgi@example.com"),
+                Some("https://c8.patreon.com/2/200/207"),
+            ),
+        ),
+        (
+            ping_id(),
+            user(
+                "5b8c4a3e-2d1f-4e9a-8b7c-6d5e4f3a2b1c",
+                Some("jdoe"),
+                Some("jane.doe@example.com"),
+                None,
+            ),
+        ),
+        (
+            pinterest(),
+            user(
+                "janedoe",
+                Some("janedoe"),
+                None,
+                Some("https://i.pinimg.com/280x280_RS/5c/b3/2b/5cb32b1c.jpg"),
+            ),
+        ),
+        (
+            pipedrive(),
+            user(
+                "1234567",
+                Some("Jane Doe"),
+                Some("jane.doe@example.com"),
+                Some("https://pipedrive-profile-pics.s3.example.com/jane.jpg"),
+            ),
+        ),
+        (
+            roblox(),
+            user(
+                "1516563360",
+                Some("exampleuser"),
+                None,
+                Some(
+                    "https://tr.rbxcdn.com/30DAY-AvatarHeadshot-1516563360/150/150/AvatarHeadshot/Png/noFilter",
+                ),
+            ),
+        ),
+        (
+            salesforce(),
+            user(
+                "https://login.salesforce.com/id/00Dx0000000BV7z/005x00000012Q9P",
+                Some("Jane Doe"),
+                Some("jane@example.com"),
+                Some(
+                    "https://example.my.salesforce.com/img/userprofile/default_profile_200_v2.png",
+                ),
+            ),
+        ),
+        (
+            simplelogin(),
+            user(
+                "2468",
+                Some("Jane Doe"),
+                Some("jane.doe@example.com"),
+                Some("https://app.simplelogin.io/static/default-avatar.png"),
+            ),
+        ),
+        (
+            strava(),
+            user(
+                "1234567890987654400",
+                Some("Marianne Teutenberg"),
+                None,
+                Some(
+                    "https://xxxxx.cloudfront.net/pictures/athletes/123456789/123456789/2/large.jpg",
+                ),
+            ),
+        ),
+        (
+            threads(),
+            user(
+                "1234567890",
+                Some("threadsapitestuser"),
+                None,
+                Some(
+                    "https://scontent-sjc3-1.cdninstagram.com/link/to/profile/picture/on/threads/",
+                ),
+            ),
+        ),
+        (
+            tiktok(),
+            user(
+                "723f24d7-e717-40f8-a2b6-cb8464cd23b4",
+                Some("TikTok User"),
+                None,
+                Some(
+                    "https://p19-sign.tiktokcdn-us.com/tos-useast5-avt-0068-tx/b17f0e4b3a4f4a50993cf72cda8b88b8~c5_168x168.jpeg",
+                ),
+            ),
+        ),
+        (
+            todoist(),
+            user(
+                "2671355",
+                Some("Jane Doe"),
+                Some("me@example.com"),
+                Some("https://dcff1xvirvpfp.cloudfront.net/2671355_big.jpg"),
+            ),
+        ),
+        (
+            trakt(),
+            user(
+                "sean",
+                Some("Sean Rudford"),
+                None,
+                Some(
+                    "https://walter-r2.trakt.tv/images/users/000/000/001/avatars/large/0ba3f72910.jpg",
+                ),
+            ),
+        ),
+        (
+            united_effects(),
+            user(
+                "9a8b7c6d-5e4f-4a3b-2c1d-0e9f8a7b6c5d",
+                Some("Jane Doe"),
+                Some("jane.doe@example.com"),
+                None,
+            ),
+        ),
+        (
+            vipps(),
+            user(
+                "c06c4afe-d9e1-4c5d-939a-177d752a0944",
+                Some("Ada Lovelace"),
+                Some("user@example.com"),
+                None,
+            ),
+        ),
+        (
+            vk(),
+            user(
+                "210700286",
+                Some("Lindsey Stirling"),
+                Some("lindsey@example.com"),
+                Some("https://sun1-99.userapi.com/s/v1/ig2/lindsey.jpg?size=100x100"),
+            ),
+        ),
+        (
+            webex(),
+            user(
+                "Y2lzY29zcGFyazovL3VzL1BFT1BMRS9mNWIzNjE4Ny1jOGRkLTQ3MjctOGIyZi1mOWM0NDdmMjkwNDY",
+                Some("John Andersen"),
+                Some("john.andersen@example.com"),
+                Some(
+                    "https://1efa7a94ed21783e352-c62266528714497a17239ececf39e9e2.ssl.cf1.rackcdn.com/V1~54c844c89e678e5a7b16a306bc2897b9~wx29yGtlTpilEFlYzqPKag==~1600",
+                ),
+            ),
+        ),
+        (
+            wechat(),
+            user(
+                "o6_bmasdasdsad6_2sgVt7hMZOPfL",
+                Some("微信用户"),
+                None,
+                Some(
+                    "https://thirdwx.qlogo.cn/mmopen/vi_32/POgEwh4mIHO4nibH0KlMECNjjGxQUq24ZEaGT4poC6icRiccVGKSyXwibcPq4BWmiaIGuG1icwxaQX6grC9VemZoJ8rg/132",
+                ),
+            ),
+        ),
+        (
+            wikimedia(),
+            user(
+                "12345678",
+                Some("Example"),
+                Some("example@example.org"),
+                None,
+            ),
+        ),
+        (
+            wordpress(),
+            user(
+                "123456",
+                Some("Jane Doe"),
+                Some("jane.doe@example.com"),
+                Some("https://0.gravatar.com/avatar/abc?s=96&d=identicon"),
+            ),
+        ),
+        (
+            workos(),
+            user(
+                "prof_01DMC79VCBZ0NY2099737PSVF1",
+                Some("Todd Rundgren"),
+                Some("todd@example.com"),
+                Some("https://example.com/todd.png"),
+            ),
+        ),
+        (
+            yandex(),
+            user(
+                "1000034426",
+                Some("Ivan"),
+                Some("test@yandex.ru"),
+                Some("https://avatars.yandex.net/get-yapic/131652443/islands-200"),
+            ),
+        ),
+        (
+            zoho(),
+            user(
+                "701234567",
+                Some("Jane Doe"),
+                Some("jane.doe@example.com"),
+                None,
+            ),
+        ),
+        (
+            zoom(),
+            user(
+                "KDcuGIm1QgePTO8WbOqwIQ",
+                Some("Jill Chill"),
+                Some("jchill@example.com"),
+                Some("https://example.com/photo.jpg"),
+            ),
+        ),
+    ];
+    assert_eq!(table.len(), 72);
+    for (provider, expected) in &table {
+        assert_eq!(
+            map(provider, &fixture(&provider.id)),
+            *expected,
+            "{}",
+            provider.id
+        );
+    }
+    // azure-ad is Entra ID under another id and name.
+    let azure = azure_ad();
+    assert_eq!(
+        (azure.id.as_str(), azure.name.as_str()),
+        ("azure-ad", "Azure Active Directory")
+    );
+    assert_eq!(
+        map(&azure, &fixture("azure-ad")),
+        map(&microsoft_entra_id(), &fixture("microsoft-entra-id"))
+    );
+}
+
+#[test]
+fn profile_mappings_follow_auth_js_fallbacks() {
+    // Yandex: no display name → real name; an empty avatar → none.
+    let mut yandex_profile = fixture("yandex");
+    yandex_profile["display_name"] = Value::Null;
+    yandex_profile["is_avatar_empty"] = json!(true);
+    let mapped = map(&yandex(), &yandex_profile);
+    assert_eq!(
+        (mapped.name.as_deref(), mapped.image),
+        (Some("Ivan Ivanov"), None)
+    );
+    // Mattermost: no username → first and last name.
+    let mut mm = fixture("mattermost");
+    mm["username"] = Value::Null;
+    assert_eq!(map(&mattermost(), &mm).name.as_deref(), Some("Jane Doe"));
+    // FusionAuth: `name`, then `preferred_username`, then the joined names.
+    let mut fa = fixture("fusionauth");
+    fa["preferred_username"] = json!("richard");
+    assert_eq!(map(&fusionauth(), &fa).name.as_deref(), Some("richard"));
+    // Threads: the profile inside `data` (Auth.js's reading) works too.
+    let wrapped = json!({"data": fixture("threads")});
+    assert_eq!(
+        map(&threads(), &wrapped),
+        map(&threads(), &fixture("threads"))
+    );
+    // Eventbrite without an image id, Foursquare without a photo.
+    let mut eb = fixture("eventbrite");
+    eb["image_id"] = Value::Null;
+    assert_eq!(map(&eventbrite(), &eb).image, None);
+    let mut fs = fixture("foursquare");
+    fs["response"]["user"]["photo"] = Value::Null;
+    assert_eq!(map(&foursquare(), &fs).image, None);
+    // Nextcloud before its issuer is known: no avatar URL.
+    assert_eq!(map(&nextcloud(), &fixture("nextcloud")).image, None);
+}
+
+#[test]
+fn presets_at_an_issuer_place_their_endpoints_when_it_is_set() {
+    let env = |id: &'static str, issuer: &'static str| {
+        move |name: &str| {
+            let prefix = env_prefix(id);
+            match name.strip_prefix(prefix.as_str()) {
+                Some("_ID") => Some("client-id".to_owned()),
+                Some("_SECRET") => Some("client-secret".to_owned()),
+                Some("_ISSUER") => Some(issuer.to_owned()),
+                _ => None,
+            }
+        }
+    };
+    // Osso: one slash between the issuer and the path, with or without a trailing slash.
+    for issuer in ["https://demo.ossoapp.com", "https://demo.ossoapp.com/"] {
+        let mut p = osso();
+        p.apply_env(&env("osso", issuer));
+        assert_eq!(
+            p.authorization_url.as_deref(),
+            Some("https://demo.ossoapp.com/oauth/authorize")
+        );
+        assert_eq!(
+            p.token_url.as_deref(),
+            Some("https://demo.ossoapp.com/oauth/token")
+        );
+        assert_eq!(
+            p.userinfo_url.as_deref(),
+            Some("https://demo.ossoapp.com/oauth/me")
+        );
+    }
+    // NetSuite: both hosts from the account; no account, no endpoints (build refuses).
+    let mut p = netsuite();
+    p.apply_env(&env("netsuite", "https://1234567-sb1.app.netsuite.com"));
+    assert_eq!(
+        p.authorization_url.as_deref(),
+        Some("https://1234567-sb1.app.netsuite.com/app/login/oauth2/authorize.nl")
+    );
+    assert_eq!(
+        p.token_url.as_deref(),
+        Some("https://1234567-sb1.suitetalk.api.netsuite.com/services/rest/auth/oauth2/v1/token")
+    );
+    let mut wrong = netsuite();
+    wrong.apply_env(&env("netsuite", "https://example.com"));
+    assert_eq!((wrong.authorization_url, wrong.token_url), (None, None));
+    let unset = crate::AuthConfig::new()
+        .provider(
+            netsuite()
+                .client_id("id")
+                .client_secret("s")
+                .userinfo_url("https://1234567.restlets.api.netsuite.com/x"),
+        )
+        .secret("s")
+        .trust_host(true)
+        .build();
+    assert!(matches!(
+        unset,
+        Err(crate::ConfigError::InvalidEndpoints(..))
+    ));
+    // The builder places them too; a later issuer moves them.
+    let m = mastodon()
+        .issuer("https://a.example")
+        .issuer("https://b.example");
+    assert_eq!(
+        m.authorization_url.as_deref(),
+        Some("https://b.example/oauth/authorize?scope=read")
+    );
+    // Descope: the issuer from the client id, unless one is given.
+    assert_eq!(
+        descope().client_id("P2abc").issuer.as_deref(),
+        Some("https://api.descope.com/P2abc")
+    );
+    let mut d = descope();
+    d.apply_env(&env("descope", "https://auth.example.com/P2abc"));
+    assert_eq!(d.issuer.as_deref(), Some("https://auth.example.com/P2abc"));
+    // TikTok and WeChat repeat the client id, from the builder or the environment.
+    assert_eq!(
+        param(&tiktok().client_id("aw123"), "client_key"),
+        Some("aw123")
+    );
+    let mut w = wechat();
+    w.apply_env(&env("wechat", ""));
+    assert_eq!(param(&w, "appid"), Some("client-id"));
+    // United Effects names its issuer as the resource.
+    assert_eq!(
+        param(
+            &united_effects().issuer("https://auth.unitedeffects.com/g1"),
+            "resource"
+        ),
+        Some("https://auth.unitedeffects.com/g1")
+    );
+}
+
+#[tokio::test]
+async fn custom_userinfo_requests_send_what_the_providers_expect() {
+    let token = tokens(
+        json!({"access_token": "at-1", "token_type": "bearer", "user_id": "jdoe", "membership_id": "20134563", "email": "lindsey@example.com", "openid": "oLVPpjqs9BhvzwPj5A-vTYAX3GLc"}),
+    );
+    let fetch = |p: &OAuthProvider| p.userinfo.clone().expect("a custom request");
+
+    // Dropbox: POST with the bearer token.
+    let client = FakeHttp::default().route(
+        "https://api.dropboxapi.com/2/users/get_current_account",
+        200,
+        json_bytes(&fixture("dropbox")),
+    );
+    assert_eq!(
+        fetch(&dropbox())(&token, &client).await.expect("profile"),
+        fixture("dropbox")
+    );
+    let (method, authorization) = {
+        let sent = client.sent.lock().expect("not poisoned");
+        (
+            sent[0].method().clone(),
+            header(sent[0].headers(), http::header::AUTHORIZATION).to_owned(),
+        )
+    };
+    assert_eq!(method, http::Method::POST);
+    assert_eq!(authorization, "Bearer at-1");
+
+    // HubSpot: the token in the path, no Authorization header.
+    let client = FakeHttp::default().route(
+        "https://api.hubapi.com/oauth/v1/access-tokens/at-1",
+        200,
+        json_bytes(&fixture("hubspot")),
+    );
+    assert_eq!(
+        fetch(&hubspot())(&token, &client).await.expect("profile"),
+        fixture("hubspot")
+    );
+    assert!(
+        client.sent()[0]
+            .1
+            .get(http::header::AUTHORIZATION)
+            .is_none()
+    );
+
+    // Notion: the owner of the bot, with Notion-Version.
+    let client = FakeHttp::default().route("https://api.notion.com/v1/users/me", 200, json_bytes(&json!({"object": "user", "type": "bot", "bot": {"owner": {"type": "user", "user": fixture("notion")}}})));
+    assert_eq!(
+        fetch(&notion())(&token, &client).await.expect("profile"),
+        fixture("notion")
+    );
+    assert_eq!(
+        client.sent()[0]
+            .1
+            .get("Notion-Version")
+            .and_then(|v| v.to_str().ok()),
+        Some("2022-06-28")
+    );
+
+    // Foursquare: the token as `oauth_token`.
+    let client = FakeHttp::default().route(
+        "https://api.foursquare.com/v2/users/self?v=20230131&oauth_token=at-1",
+        200,
+        json_bytes(&fixture("foursquare")),
+    );
+    assert_eq!(
+        fetch(&foursquare())(&token, &client)
+            .await
+            .expect("profile"),
+        fixture("foursquare")
+    );
+
+    // Todoist: the user of a sync request.
+    let client = FakeHttp::default().route(
+        "https://api.todoist.com/sync/v9/sync",
+        200,
+        json_bytes(&json!({"user": fixture("todoist"), "sync_token": "x"})),
+    );
+    assert_eq!(
+        fetch(&todoist())(&token, &client).await.expect("profile"),
+        fixture("todoist")
+    );
+    let body: Value =
+        serde_json::from_slice(client.sent.lock().expect("not poisoned")[0].body()).expect("json");
+    assert_eq!(
+        body,
+        json!({"sync_token": "*", "resource_types": "[\"user\"]"})
+    );
+
+    // Trakt: the API version and the client id as the API key.
+    let trakt = trakt().client_id("trakt-client");
+    let client = FakeHttp::default().route(
+        "https://api.trakt.tv/users/me?extended=full",
+        200,
+        json_bytes(&fixture("trakt")),
+    );
+    assert_eq!(
+        fetch(&trakt)(&token, &client).await.expect("profile"),
+        fixture("trakt")
+    );
+    let headers = &client.sent()[0].1;
+    assert_eq!(
+        headers.get("trakt-api-key").and_then(|v| v.to_str().ok()),
+        Some("trakt-client")
+    );
+    assert_eq!(
+        headers
+            .get("trakt-api-version")
+            .and_then(|v| v.to_str().ok()),
+        Some("2")
+    );
+
+    // VK: the first user, with the token response's email.
+    let mut vk_user = fixture("vk");
+    vk_user.as_object_mut().expect("object").remove("email");
+    let client = FakeHttp::default().route(
+        "https://api.vk.com/method/users.get?fields=photo_100&v=5.131",
+        200,
+        json_bytes(&json!({"response": [vk_user]})),
+    );
+    assert_eq!(
+        fetch(&vk())(&token, &client).await.expect("profile"),
+        fixture("vk")
+    );
+
+    // WeChat: token and openid in the query.
+    let client = FakeHttp::default().route("https://api.weixin.qq.com/sns/userinfo?access_token=at-1&openid=oLVPpjqs9BhvzwPj5A-vTYAX3GLc&lang=zh_CN", 200, json_bytes(&fixture("wechat")));
+    assert_eq!(
+        fetch(&wechat())(&token, &client).await.expect("profile"),
+        fixture("wechat")
+    );
+
+    // Nextcloud: the token response's user id, OCS header, `ocs.data`.
+    let nc = nextcloud().issuer("https://cloud.example.com");
+    let client = FakeHttp::default().route(
+        "https://cloud.example.com/ocs/v1.php/cloud/users/jdoe",
+        200,
+        json_bytes(&json!({"ocs": {"meta": {"status": "ok"}, "data": fixture("nextcloud")}})),
+    );
+    assert_eq!(
+        fetch(&nc)(&token, &client).await.expect("profile"),
+        fixture("nextcloud")
+    );
+    assert_eq!(
+        client.sent()[0]
+            .1
+            .get("OCS-APIRequest")
+            .and_then(|v| v.to_str().ok()),
+        Some("true")
+    );
+
+    // Bungie: the membership id, not the `{membershipId}` placeholder; the API key when given.
+    let client = FakeHttp::default().route(
+        "https://www.bungie.net/platform/User/GetBungieAccount/20134563/254/",
+        200,
+        json_bytes(&fixture("bungie")),
+    );
+    assert_eq!(
+        fetch(&bungie_with_api_key("key-1"))(&token, &client)
+            .await
+            .expect("profile"),
+        fixture("bungie")
+    );
+    assert_eq!(
+        client.sent()[0]
+            .1
+            .get("X-API-Key")
+            .and_then(|v| v.to_str().ok()),
+        Some("key-1")
+    );
+
+    // BankID: a signed userinfo answer.
+    let payload =
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json_bytes(&fixture("bankid-no")));
+    let client = FakeHttp::default().route_typed(
+        "https://auth.bankid.no/auth/realms/prod/protocol/openid-connect/userinfo",
+        format!("eyJhbGciOiJSUzI1NiJ9.{payload}.c2ln"),
+        "application/jwt",
+    );
+    assert_eq!(
+        fetch(&bankid_no())(&token, &client).await.expect("profile"),
+        fixture("bankid-no")
+    );
+
+    // A refused request fails the sign-in.
+    let client = FakeHttp::default().route(
+        "https://api.dropboxapi.com/2/users/get_current_account",
+        401,
+        b"{}".to_vec(),
+    );
+    assert!(fetch(&dropbox())(&token, &client).await.is_err());
 }
