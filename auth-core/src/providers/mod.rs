@@ -8,6 +8,7 @@ mod email;
 mod oauth;
 mod prepared;
 pub mod presets;
+mod webauthn;
 
 pub use crate::{model::ProviderKind, oauth::ClientAuth};
 pub use credentials::{
@@ -18,8 +19,9 @@ pub use oauth::{
     Checks, OAuthProvider, ProfileFn, ProviderStyle, TokenSet, UserinfoFn, default_profile,
 };
 pub(crate) use prepared::{
-    CredentialsSignIn, EmailSignIn, OAuthClient, PreparedProvider, Surroundings,
+    CredentialsSignIn, EmailSignIn, OAuthClient, PreparedProvider, Surroundings, WebAuthnSignIn,
 };
+pub use webauthn::{RelyingParty, ResidentKey, UserVerification, WebAuthnField, WebAuthnProvider};
 
 /// A configured provider.
 #[derive(Clone, Debug)]
@@ -31,6 +33,8 @@ pub enum Provider {
     OAuth(Box<OAuthProvider>),
     /// An email (magic link) provider.
     Email(Box<EmailProvider>),
+    /// A WebAuthn provider (passkeys).
+    WebAuthn(Box<WebAuthnProvider>),
 }
 
 impl Provider {
@@ -40,6 +44,7 @@ impl Provider {
             Self::Credentials(p) => p.provider_id(),
             Self::OAuth(p) => &p.id,
             Self::Email(p) => &p.id,
+            Self::WebAuthn(p) => &p.id,
         }
     }
 
@@ -49,6 +54,7 @@ impl Provider {
             Self::Credentials(p) => p.display_name(),
             Self::OAuth(p) => &p.name,
             Self::Email(p) => &p.name,
+            Self::WebAuthn(p) => &p.name,
         }
     }
 
@@ -58,6 +64,7 @@ impl Provider {
             Self::Credentials(_) => ProviderKind::Credentials,
             Self::OAuth(p) => p.kind,
             Self::Email(_) => ProviderKind::Email,
+            Self::WebAuthn(_) => ProviderKind::WebAuthn,
         }
     }
 
@@ -65,7 +72,7 @@ impl Provider {
     /// nothing from the environment.
     pub(crate) fn apply_env(&mut self, env: &dyn Fn(&str) -> Option<String>) {
         match self {
-            Self::Credentials(_) | Self::Email(_) => {}
+            Self::Credentials(_) | Self::Email(_) | Self::WebAuthn(_) => {}
             Self::OAuth(p) => p.apply_env(env),
         }
     }
@@ -80,6 +87,12 @@ impl From<OAuthProvider> for Provider {
 impl From<EmailProvider> for Provider {
     fn from(provider: EmailProvider) -> Self {
         Self::Email(Box::new(provider))
+    }
+}
+
+impl From<WebAuthnProvider> for Provider {
+    fn from(provider: WebAuthnProvider) -> Self {
+        Self::WebAuthn(Box::new(provider))
     }
 }
 
