@@ -226,6 +226,10 @@ impl SoftAuthenticator {
                 "clientDataJSON": b64(&client_data),
                 "attestationObject": b64(&object),
                 "transports": ["internal", "hybrid"],
+                // What SimpleWebAuthn's browser side adds; ignored by the server.
+                "publicKeyAlgorithm": -7,
+                "publicKey": b64(&self.cose_key()),
+                "authenticatorData": b64(&auth_data),
             },
             "type": "public-key",
             "clientExtensionResults": { "credProps": { "rk": true } },
