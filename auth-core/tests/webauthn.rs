@@ -80,6 +80,8 @@ fn cbor_text(text: &str, out: &mut Vec<u8>) {
 enum Key {
     P256(p256::ecdsa::SigningKey),
     Ed25519(ed25519_dalek::SigningKey),
+    /// The RSA test key of `fixtures/keys/rsa.pem` (signing through jsonwebtoken).
+    Rs256(Box<jsonwebtoken::EncodingKey>),
 }
 
 struct SoftAuthenticator {
@@ -110,6 +112,20 @@ impl SoftAuthenticator {
     fn ed25519() -> Self {
         Self {
             key: Key::Ed25519(ed25519_dalek::SigningKey::from_bytes(&rand_bytes())),
+            credential_id: rand_bytes::<16>().to_vec(),
+            counter: 0,
+        }
+    }
+
+    fn rs256() -> Self {
+        let pem = std::fs::read(format!(
+            "{}/tests/fixtures/keys/rsa.pem",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .expect("test key");
+        let key = jsonwebtoken::EncodingKey::from_rsa_pem(&pem).expect("rsa");
+        Self {
+            key: Key::Rs256(Box::new(key)),
             credential_id: rand_bytes::<16>().to_vec(),
             counter: 0,
         }
@@ -152,6 +168,27 @@ impl SoftAuthenticator {
                 cbor_int(-2, &mut out);
                 cbor_bytes(key.verifying_key().as_bytes(), &mut out);
             }
+            Key::Rs256(key) => {
+                let jwk = serde_json::to_value(
+                    jsonwebtoken::jwk::Jwk::from_encoding_key(key, jsonwebtoken::Algorithm::RS256)
+                        .expect("jwk"),
+                )
+                .expect("json");
+                let part = |name: &str| {
+                    URL_SAFE_NO_PAD
+                        .decode(jwk[name].as_str().expect("jwk part"))
+                        .expect("base64url")
+                };
+                cbor_head(5, 4, &mut out);
+                cbor_int(1, &mut out);
+                cbor_int(3, &mut out); // kty: RSA
+                cbor_int(3, &mut out);
+                cbor_int(-257, &mut out); // alg: RS256
+                cbor_int(-1, &mut out);
+                cbor_bytes(&part("n"), &mut out);
+                cbor_int(-2, &mut out);
+                cbor_bytes(&part("e"), &mut out);
+            }
         }
         out
     }
@@ -166,6 +203,12 @@ impl SoftAuthenticator {
             Key::Ed25519(key) => {
                 use ed25519_dalek::Signer;
                 key.sign(message).to_bytes().to_vec()
+            }
+            Key::Rs256(key) => {
+                let signature =
+                    jsonwebtoken::crypto::sign(message, key, jsonwebtoken::Algorithm::RS256)
+                        .expect("sign");
+                URL_SAFE_NO_PAD.decode(signature).expect("base64url")
             }
         }
     }
@@ -420,6 +463,22 @@ async fn registration_then_authentication_on_memory_with_jwt_sessions() {
         MemoryAdapter::new(),
         Some(SessionStrategy::Jwt),
         SoftAuthenticator::p256(),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn rs256_credentials_register_and_authenticate() {
+    round_trip(MemoryAdapter::new(), None, SoftAuthenticator::rs256()).await;
+    refused_with(
+        SoftAuthenticator::rs256,
+        Tamper {
+            challenge: true,
+            ..Tamper::default()
+        },
+        6,
+        false,
+        "WebAuthnVerificationError",
     )
     .await;
 }
