@@ -288,7 +288,11 @@ impl Auth {
             .collect();
         let action = match self.inner.provider(provider) {
             Some(PreparedProvider::Credentials(_)) => Action::Callback,
-            Some(PreparedProvider::OAuth(_) | PreparedProvider::Email(_)) => Action::SignIn,
+            Some(
+                PreparedProvider::OAuth(_)
+                | PreparedProvider::Email(_)
+                | PreparedProvider::WebAuthn(_),
+            ) => Action::SignIn,
             None => {
                 return Err(Error::new(
                     ErrorKind::Configuration,

@@ -56,6 +56,14 @@ pub enum ErrorKind {
     Verification,
     /// The configuration is invalid in a way not covered by a more specific kind.
     Configuration,
+    /// A WebAuthn registration or authentication response did not verify.
+    WebAuthnVerificationError,
+    /// A passkey is registered to another user, or its email to an existing user.
+    AccountNotLinked,
+    /// Two WebAuthn providers offer conditional UI.
+    DuplicateConditionalUi,
+    /// A WebAuthn provider with conditional UI has no `webauthn` autocomplete field.
+    MissingWebAuthnAutocomplete,
 }
 
 /// The page an error is reported on (Auth.js's error `kind`).
@@ -94,6 +102,10 @@ impl ErrorKind {
             Self::UntrustedHost => "UntrustedHost",
             Self::Verification => "Verification",
             Self::Configuration => "Configuration",
+            Self::WebAuthnVerificationError => "WebAuthnVerificationError",
+            Self::AccountNotLinked => "AccountNotLinked",
+            Self::DuplicateConditionalUi => "DuplicateConditionalUI",
+            Self::MissingWebAuthnAutocomplete => "MissingWebAuthnAutocomplete",
         }
     }
 
@@ -108,6 +120,8 @@ impl ErrorKind {
                 | Self::AccessDenied
                 | Self::Verification
                 | Self::MissingCsrf
+                | Self::WebAuthnVerificationError
+                | Self::AccountNotLinked
         )
     }
 
@@ -126,6 +140,7 @@ impl ErrorKind {
             Self::CredentialsSignin
             | Self::MissingCsrf
             | Self::OAuthAccountNotLinked
+            | Self::AccountNotLinked
             | Self::OAuthCallbackError => ErrorPage::SignIn,
             _ => ErrorPage::Error,
         }
@@ -322,6 +337,17 @@ pub enum ConfigError {
     /// provider id, then what (e.g. an HTTP email service without its `AUTH_<ID>_KEY`).
     #[error("Configuration: provider \"{0}\": {1}")]
     InvalidProvider(String, String),
+    /// More than one WebAuthn provider offers conditional UI (the browser's passkey autofill).
+    #[error(
+        "DuplicateConditionalUI: Multiple providers have 'enableConditionalUI' set to True. Only one provider can have this option enabled at a time"
+    )]
+    DuplicateConditionalUI,
+    /// A WebAuthn provider with conditional UI has no form field whose `autocomplete` holds
+    /// `webauthn`.
+    #[error(
+        "MissingWebAuthnAutocomplete: Provider \"{0}\" has 'enableConditionalUI' set to True, but none of its formFields have 'webauthn' in their autocomplete param"
+    )]
+    MissingWebAuthnAutocomplete(String),
 }
 
 impl ConfigError {
@@ -334,6 +360,8 @@ impl ConfigError {
             Self::UnsupportedStrategy => ErrorKind::UnsupportedStrategy,
             Self::MissingAdapter => ErrorKind::MissingAdapter,
             Self::InvalidEndpoints(..) => ErrorKind::InvalidEndpoints,
+            Self::DuplicateConditionalUI => ErrorKind::DuplicateConditionalUi,
+            Self::MissingWebAuthnAutocomplete(_) => ErrorKind::MissingWebAuthnAutocomplete,
             _ => ErrorKind::Configuration,
         }
     }

@@ -68,6 +68,7 @@ mod request;
 mod response;
 pub mod secret;
 mod session;
+mod webauthn;
 
 pub use auth::{Auth, ServerAction, SessionRequired};
 pub use config::{

@@ -83,6 +83,7 @@ impl Prepared {
             providers.push(prepared);
         }
         config.check_strategy()?;
+        config.check_webauthn()?;
         if config.debug {
             tracing::warn!(target: "auth_core", "[auth][warn][debug-enabled] debug logging is on");
         }

@@ -44,6 +44,9 @@ pub enum Action {
     Error,
     /// `webauthn-options`
     WebauthnOptions,
+    /// `webauthn-script.js`: the sign-in page's WebAuthn script (not in Auth.js, which loads
+    /// a script from a CDN).
+    WebauthnScript,
 }
 
 impl Action {
@@ -58,6 +61,7 @@ impl Action {
             "verify-request" => Self::VerifyRequest,
             "error" => Self::Error,
             "webauthn-options" => Self::WebauthnOptions,
+            "webauthn-script.js" => Self::WebauthnScript,
             _ => return None,
         })
     }
@@ -74,6 +78,7 @@ impl Action {
             Self::VerifyRequest => "verify-request",
             Self::Error => "error",
             Self::WebauthnOptions => "webauthn-options",
+            Self::WebauthnScript => "webauthn-script.js",
         }
     }
 

@@ -16,6 +16,8 @@ pub(crate) enum ResponseBody {
     Empty,
     Json(Value),
     Html(String),
+    /// A static JavaScript file.
+    Script(&'static str),
 }
 
 /// What an action answers, before it becomes an `http::Response` (Auth.js's `ResponseInternal`).
@@ -45,6 +47,15 @@ impl AuthResponse {
 
     pub(crate) fn html(status: StatusCode, html: String) -> Self {
         Self::new(status, ResponseBody::Html(html))
+    }
+
+    pub(crate) fn script(script: &'static str) -> Self {
+        let mut response = Self::new(StatusCode::OK, ResponseBody::Script(script));
+        response.headers.insert(
+            CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=3600"),
+        );
+        response
     }
 
     pub(crate) fn empty(status: StatusCode) -> Self {
@@ -120,6 +131,13 @@ impl AuthResponse {
             ResponseBody::Html(html) => {
                 headers.insert(CONTENT_TYPE, HeaderValue::from_static("text/html"));
                 Bytes::from(html)
+            }
+            ResponseBody::Script(script) => {
+                headers.insert(
+                    CONTENT_TYPE,
+                    HeaderValue::from_static("text/javascript; charset=utf-8"),
+                );
+                Bytes::from_static(script.as_bytes())
             }
         };
         let mut response = Response::new(bytes);

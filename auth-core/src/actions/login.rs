@@ -168,8 +168,13 @@ async fn link_event(ctx: &RequestContext<'_>, user: &User, verified: &Verified<'
     log_event("link_account", result);
 }
 
-fn not_linked(message: &'static str) -> Error {
-    Error::new(ErrorKind::OAuthAccountNotLinked, message)
+/// `OAuthAccountNotLinked`, or `AccountNotLinked` for WebAuthn (spec §11.3).
+fn not_linked(ctx: &RequestContext<'_>, message: &'static str) -> Error {
+    let kind = match ctx.provider {
+        Some(PreparedProvider::WebAuthn(_)) => ErrorKind::AccountNotLinked,
+        _ => ErrorKind::OAuthAccountNotLinked,
+    };
+    Error::new(kind, message)
 }
 
 /// Auth.js's `handleLoginOrRegister`: which user signs in, and whether they are new. Without
@@ -199,6 +204,7 @@ pub(crate) async fn handle_login_or_register(
     match (owner, current) {
         (Some(owner), Some(current)) if owner.id == current.id => Ok(Login::returning(&current)),
         (Some(_), Some(_)) => Err(not_linked(
+            ctx,
             "The account is already associated with another user",
         )),
         (Some(owner), None) => Ok(Login::returning(&owner)),
@@ -216,6 +222,7 @@ pub(crate) async fn handle_login_or_register(
                 let dangerous = matches!(ctx.provider, Some(PreparedProvider::OAuth(p)) if p.allow_dangerous_email_account_linking);
                 if !dangerous {
                     return Err(not_linked(
+                        ctx,
                         "Another account already exists with the same e-mail address",
                     ));
                 }

@@ -10,6 +10,7 @@ mod send_token;
 mod session;
 mod signin;
 mod signout;
+mod webauthn_options;
 
 use http::StatusCode;
 use serde_json::Value;
@@ -38,11 +39,9 @@ pub(crate) async fn dispatch(ctx: &mut RequestContext<'_>) -> Result<AuthRespons
         (_, Action::Callback) => callback::handle(ctx).await?,
         (Method::Get, Action::VerifyRequest) => pages::verify_request(ctx),
         (Method::Get, Action::Error) => pages::error(ctx),
-        (Method::Get, Action::WebauthnOptions) => {
-            return Err(Error::new(
-                ErrorKind::InvalidProvider,
-                "webauthn-options needs a WebAuthn provider",
-            ));
+        (Method::Get, Action::WebauthnOptions) => webauthn_options::options(ctx).await?,
+        (Method::Get, Action::WebauthnScript) => {
+            return Ok(AuthResponse::script(crate::pages::WEBAUTHN_SCRIPT));
         }
         (Method::Post, action) => {
             return Err(Error::new(

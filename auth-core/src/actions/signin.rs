@@ -7,7 +7,7 @@ use crate::{
     context::RequestContext,
     encoding::encode_component,
     error::{Error, ErrorKind},
-    pages::{self, SignInPage, SignInProvider},
+    pages::{self, SignInPage, SignInProvider, WebAuthnInput},
     providers::PreparedProvider,
     response::AuthResponse,
 };
@@ -44,12 +44,34 @@ pub(super) fn page(ctx: &RequestContext<'_>) -> Result<AuthResponse, Error> {
             )
         })
         .collect();
+    let script_url = ctx.action_url("webauthn-script.js");
+    let inputs: Vec<Vec<WebAuthnInput>> = ctx
+        .auth
+        .providers
+        .iter()
+        .map(|p| match p {
+            PreparedProvider::WebAuthn(w) => w
+                .provider
+                .form_fields
+                .iter()
+                .map(|f| WebAuthnInput {
+                    name: f.name.clone(),
+                    label: f.label.clone(),
+                    input_type: if f.name == "email" { "email" } else { "text" }.to_owned(),
+                    autocomplete: f.autocomplete.clone(),
+                    required: f.required,
+                })
+                .collect(),
+            _ => Vec::new(),
+        })
+        .collect();
     let providers: Vec<SignInProvider<'_>> = ctx
         .auth
         .providers
         .iter()
         .zip(&urls)
-        .map(|(provider, (signin, callback))| match provider {
+        .zip(&inputs)
+        .map(|((provider, (signin, callback)), inputs)| match provider {
             PreparedProvider::Credentials(p) => SignInProvider::Credentials {
                 id: provider.id(),
                 name: provider.name(),
@@ -68,6 +90,14 @@ pub(super) fn page(ctx: &RequestContext<'_>) -> Result<AuthResponse, Error> {
                 logo: p.style.logo.as_deref(),
                 brand_color: p.style.brand_color.as_deref(),
                 text_color: p.style.text.as_deref(),
+            },
+            PreparedProvider::WebAuthn(p) => SignInProvider::WebAuthn {
+                id: provider.id(),
+                name: provider.name(),
+                callback_url: callback,
+                fields: inputs,
+                script_url: &script_url,
+                conditional_ui: p.provider.enable_conditional_ui,
             },
         })
         .collect();
@@ -88,7 +118,7 @@ pub(super) fn page(ctx: &RequestContext<'_>) -> Result<AuthResponse, Error> {
 pub(super) async fn start(ctx: &RequestContext<'_>) -> Result<AuthResponse, Error> {
     ctx.require_csrf()?;
     match ctx.provider {
-        None | Some(PreparedProvider::Credentials(_)) => {
+        None | Some(PreparedProvider::Credentials(_) | PreparedProvider::WebAuthn(_)) => {
             Ok(AuthResponse::redirect(ctx.action_url("signin")))
         }
         Some(PreparedProvider::OAuth(p)) => authorization::redirect(ctx, p).await,

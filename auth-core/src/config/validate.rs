@@ -45,4 +45,17 @@ impl AuthConfig {
         }
         Ok(())
     }
+
+    /// Auth.js's `DuplicateConditionalUI`: at most one WebAuthn provider may offer autofill.
+    pub(crate) fn check_webauthn(&self) -> Result<(), ConfigError> {
+        let autofill = self
+            .providers
+            .iter()
+            .filter(|p| matches!(p, Provider::WebAuthn(w) if w.enable_conditional_ui))
+            .count();
+        if autofill > 1 {
+            return Err(ConfigError::DuplicateConditionalUI);
+        }
+        Ok(())
+    }
 }

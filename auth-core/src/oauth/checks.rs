@@ -19,6 +19,8 @@ pub(crate) enum Check {
     State,
     Pkce,
     Nonce,
+    /// The WebAuthn ceremony state (`authjs.challenge`).
+    Challenge,
 }
 
 impl Check {
@@ -27,6 +29,7 @@ impl Check {
             Self::State => CookieKind::State,
             Self::Pkce => CookieKind::PkceCodeVerifier,
             Self::Nonce => CookieKind::Nonce,
+            Self::Challenge => CookieKind::WebauthnChallenge,
         }
     }
 
@@ -35,6 +38,7 @@ impl Check {
             Self::State => "state",
             Self::Pkce => "pkceCodeVerifier",
             Self::Nonce => "nonce",
+            Self::Challenge => "challenge",
         }
     }
 }
@@ -45,6 +49,7 @@ pub(crate) struct CheckKeys {
     state: JwtKeys,
     pkce: JwtKeys,
     nonce: JwtKeys,
+    challenge: JwtKeys,
 }
 
 impl CheckKeys {
@@ -54,6 +59,7 @@ impl CheckKeys {
             state: keys(Check::State),
             pkce: keys(Check::Pkce),
             nonce: keys(Check::Nonce),
+            challenge: keys(Check::Challenge),
         }
     }
 
@@ -62,6 +68,7 @@ impl CheckKeys {
             Check::State => &self.state,
             Check::Pkce => &self.pkce,
             Check::Nonce => &self.nonce,
+            Check::Challenge => &self.challenge,
         }
     }
 

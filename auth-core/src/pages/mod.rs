@@ -4,7 +4,9 @@
 //! This module depends only on the standard library. Every dynamic value is HTML-escaped
 //! ([`escape_html`]); every value injected into CSS (`<style>` or `style=""`) is first checked
 //! against a small safe character set and dropped when it does not pass. The pages contain no
-//! JavaScript.
+//! inline JavaScript: the sign-in page of a WebAuthn provider loads the core's own script
+//! ([`WEBAUTHN_SCRIPT`], served at `<base>/webauthn-script.js`), so a strict CSP
+//! (`script-src 'self'`) allows it and no third-party host is involved.
 
 mod confirm_email;
 mod error;
@@ -15,8 +17,13 @@ mod verify_request;
 pub use confirm_email::render_confirm_email;
 pub use error::render_error;
 pub use signin::{
-    CredentialField, SignInPage, SignInProvider, render_signin, signin_error_message,
+    CredentialField, SignInPage, SignInProvider, WebAuthnInput, render_signin, signin_error_message,
 };
+
+/// The browser side of WebAuthn sign-in (served at `<base>/webauthn-script.js`): fetches the
+/// options, runs `navigator.credentials.create()`/`get()` (with autofill when asked), and
+/// submits the form with SimpleWebAuthn's JSON of the response, as Auth.js's client does.
+pub const WEBAUTHN_SCRIPT: &str = include_str!("signin/webauthn.js");
 pub use signout::render_signout;
 pub use verify_request::render_verify_request;
 

@@ -8,6 +8,7 @@ mod email;
 mod oauth;
 mod prepared;
 pub mod presets;
+mod webauthn;
 
 pub use crate::{model::ProviderKind, oauth::ClientAuth};
 pub use credentials::{
@@ -19,8 +20,9 @@ pub use oauth::{
     default_profile,
 };
 pub(crate) use prepared::{
-    CredentialsSignIn, EmailSignIn, OAuthClient, PreparedProvider, Surroundings,
+    CredentialsSignIn, EmailSignIn, OAuthClient, PreparedProvider, Surroundings, WebAuthnSignIn,
 };
+pub use webauthn::{RelyingParty, ResidentKey, UserVerification, WebAuthnField, WebAuthnProvider};
 
 /// A configured provider.
 #[derive(Clone, Debug)]
@@ -32,6 +34,8 @@ pub enum Provider {
     OAuth(Box<OAuthProvider>),
     /// An email (magic link) provider.
     Email(Box<EmailProvider>),
+    /// A WebAuthn provider (passkeys).
+    WebAuthn(Box<WebAuthnProvider>),
 }
 
 impl Provider {
@@ -41,6 +45,7 @@ impl Provider {
             Self::Credentials(p) => p.provider_id(),
             Self::OAuth(p) => &p.id,
             Self::Email(p) => &p.id,
+            Self::WebAuthn(p) => &p.id,
         }
     }
 
@@ -50,6 +55,7 @@ impl Provider {
             Self::Credentials(p) => p.display_name(),
             Self::OAuth(p) => &p.name,
             Self::Email(p) => &p.name,
+            Self::WebAuthn(p) => &p.name,
         }
     }
 
@@ -59,6 +65,7 @@ impl Provider {
             Self::Credentials(_) => ProviderKind::Credentials,
             Self::OAuth(p) => p.kind,
             Self::Email(_) => ProviderKind::Email,
+            Self::WebAuthn(_) => ProviderKind::WebAuthn,
         }
     }
 
@@ -66,7 +73,7 @@ impl Provider {
     /// and `_ISSUER`, email's `_KEY`. Credentials providers take nothing from the environment.
     pub(crate) fn apply_env(&mut self, env: &dyn Fn(&str) -> Option<String>) {
         match self {
-            Self::Credentials(_) => {}
+            Self::Credentials(_) | Self::WebAuthn(_) => {}
             Self::Email(p) => p.apply_env(env),
             Self::OAuth(p) => p.apply_env(env),
         }
@@ -82,6 +89,12 @@ impl From<OAuthProvider> for Provider {
 impl From<EmailProvider> for Provider {
     fn from(provider: EmailProvider) -> Self {
         Self::Email(Box::new(provider))
+    }
+}
+
+impl From<WebAuthnProvider> for Provider {
+    fn from(provider: WebAuthnProvider) -> Self {
+        Self::WebAuthn(Box::new(provider))
     }
 }
 

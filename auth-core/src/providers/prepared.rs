@@ -9,7 +9,7 @@ use url::Url;
 
 use super::{
     AccountFn, Authorize, Checks, CredentialsProvider, EmailProvider, OAuthProvider, ProfileFn,
-    Provider, ProviderStyle, UserinfoFn, env_prefix,
+    Provider, ProviderStyle, UserinfoFn, WebAuthnProvider, env_prefix,
 };
 use crate::{
     adapter::Adapter,
@@ -32,6 +32,14 @@ pub(crate) enum PreparedProvider {
     OAuth(Box<OAuthClient>),
     /// Email magic links, with the store their tokens live in.
     Email(Box<EmailSignIn>),
+    /// WebAuthn (passkeys), with the store of its authenticators.
+    WebAuthn(Box<WebAuthnSignIn>),
+}
+
+/// A WebAuthn provider and the store of its users, accounts and authenticators.
+pub(crate) struct WebAuthnSignIn {
+    pub(crate) provider: WebAuthnProvider,
+    pub(crate) adapter: Arc<dyn Adapter>,
 }
 
 /// A credentials provider and its `authorize`.
@@ -138,6 +146,27 @@ impl PreparedProvider {
                 }))
             }
             Provider::OAuth(provider) => Self::OAuth(Box::new(prepare_oauth(*provider, around)?)),
+            Provider::WebAuthn(provider) => {
+                let adapter = around.adapter.cloned().ok_or(ConfigError::MissingAdapter)?;
+                // Auth.js's `MissingWebAuthnAutocomplete`: autofill needs a `webauthn` field.
+                let autofill = provider.form_fields.iter().any(|f| {
+                    f.autocomplete
+                        .as_deref()
+                        .is_some_and(|a| a.split_whitespace().any(|t| t == "webauthn"))
+                });
+                if provider.enable_conditional_ui && !autofill {
+                    return Err(ConfigError::MissingWebAuthnAutocomplete(
+                        provider.id.clone(),
+                    ));
+                }
+                if provider.timeout_ms == 0 {
+                    return Err(ConfigError::InvalidDuration("webauthn timeout"));
+                }
+                Self::WebAuthn(Box::new(WebAuthnSignIn {
+                    provider: *provider,
+                    adapter,
+                }))
+            }
         })
     }
 
@@ -147,6 +176,7 @@ impl PreparedProvider {
             Self::Credentials(p) => p.provider.provider_id(),
             Self::OAuth(p) => &p.id,
             Self::Email(p) => &p.provider.id,
+            Self::WebAuthn(p) => &p.provider.id,
         }
     }
 
@@ -156,6 +186,7 @@ impl PreparedProvider {
             Self::Credentials(p) => p.provider.display_name(),
             Self::OAuth(p) => &p.name,
             Self::Email(p) => &p.provider.name,
+            Self::WebAuthn(p) => &p.provider.name,
         }
     }
 
@@ -165,6 +196,7 @@ impl PreparedProvider {
             Self::Credentials(_) => ProviderKind::Credentials,
             Self::OAuth(p) => p.kind,
             Self::Email(_) => ProviderKind::Email,
+            Self::WebAuthn(_) => ProviderKind::WebAuthn,
         }
     }
 }

@@ -10,8 +10,8 @@ use auth_core::{
     mail::{OutboxMailer, SmtpMailer},
     oauth::{ClientAuth, ClientKey},
     providers::{
-        Checks, CredentialInput, CredentialsProvider, EmailProvider, OAuthProvider, env_prefix,
-        presets,
+        Checks, CredentialInput, CredentialsProvider, EmailProvider, OAuthProvider,
+        WebAuthnProvider, env_prefix, presets,
     },
     secret::constant_time_eq,
 };
@@ -116,6 +116,11 @@ pub fn config_from(get: impl Fn(&str) -> Option<String>) -> AuthConfig {
             Ok(auth) => config = config.provider(oidc().client_auth(auth)),
             Err(error) => tracing::error!(%error, "the oidc provider is off"),
         }
+    }
+    // Passkeys (`passkey`, name "Passkey") with `AUTH_PASSKEY=1`; like email they need the
+    // store that `auth()` adds. The relying party is the public origin (AUTH_URL or Host).
+    if matches!(get("AUTH_PASSKEY").as_deref(), Some("1" | "true")) {
+        config = config.provider(WebAuthnProvider::passkey());
     }
     match email(&get) {
         Some(Ok(provider)) => config = config.provider(provider),
@@ -419,6 +424,30 @@ mod tests {
         .build()
         .expect("builds");
         assert_eq!(ids(auth), ["credentials", "oidc"]);
+    }
+
+    #[tokio::test]
+    async fn auth_passkey_enables_the_passkey_provider() {
+        let path = std::env::temp_dir().join(format!("demo-passkey-{}.db", std::process::id()));
+        let url = format!("sqlite://{}", path.display());
+        let env = |passkey: Option<&'static str>| {
+            let url = url.clone();
+            move |k: &str| match k {
+                "DATABASE_URL" => Some(url.clone()),
+                "AUTH_PASSKEY" => passkey.map(str::to_owned),
+                _ => None,
+            }
+        };
+        let auth = auth_from(env(Some("1"))).await.expect("builds");
+        assert_eq!(
+            auth.provider_ids().collect::<Vec<_>>(),
+            ["credentials", "passkey"]
+        );
+        let auth = auth_from(env(None)).await.expect("builds");
+        assert_eq!(auth.provider_ids().collect::<Vec<_>>(), ["credentials"]);
+        for suffix in ["", "-wal", "-shm"] {
+            std::fs::remove_file(format!("{}{suffix}", path.display())).ok();
+        }
     }
 
     #[test]

@@ -4,6 +4,7 @@
 mod credentials;
 mod email;
 mod oauth;
+mod webauthn;
 
 use crate::{
     context::RequestContext,
@@ -23,5 +24,6 @@ pub(super) async fn handle(ctx: &RequestContext<'_>) -> Result<AuthResponse, Err
         PreparedProvider::Credentials(p) => credentials::sign_in(ctx, p).await,
         PreparedProvider::OAuth(p) => oauth::callback(ctx, p).await,
         PreparedProvider::Email(p) => email::callback(ctx, p).await,
+        PreparedProvider::WebAuthn(p) => webauthn::callback(ctx, p).await,
     }
 }

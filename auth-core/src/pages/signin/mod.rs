@@ -45,6 +45,38 @@ pub enum SignInProvider<'a> {
         /// The inputs, in order.
         fields: &'a [CredentialField],
     },
+    /// WebAuthn (passkeys): a form with id `<id>-form` POSTing to `callback_url`, driven by the
+    /// core's own script (`script_url`, no CDN): it runs the ceremony and adds the hidden
+    /// `action` and `data` inputs.
+    WebAuthn {
+        /// Provider id (form and input ids, and the script's `data-provider`).
+        id: &'a str,
+        /// Display name.
+        name: &'a str,
+        /// Where the form POSTs (`<base>/callback/<id>`).
+        callback_url: &'a str,
+        /// The inputs, in order.
+        fields: &'a [WebAuthnInput],
+        /// The script's URL (`<base>/webauthn-script.js`).
+        script_url: &'a str,
+        /// Whether the script offers passkeys in the browser's autofill (conditional UI).
+        conditional_ui: bool,
+    },
+}
+
+/// One input of a WebAuthn form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebAuthnInput {
+    /// Form field name (also sent to `webauthn-options` as a query parameter).
+    pub name: String,
+    /// Label text.
+    pub label: String,
+    /// Input `type` (`email` for the default field).
+    pub input_type: String,
+    /// The `autocomplete` attribute (`username webauthn` for autofill).
+    pub autocomplete: Option<String>,
+    /// Whether the input is required.
+    pub required: bool,
 }
 
 impl SignInProvider<'_> {
@@ -146,6 +178,7 @@ pub fn render_signin(page: &SignInPage<'_>) -> String {
                 callback_url,
                 fields,
             } => push_credentials_form(&mut b, page.csrf_token, id, name, callback_url, fields),
+            SignInProvider::WebAuthn { .. } => push_webauthn_form(&mut b, page, provider),
         }
         if provider.is_form() && i + 1 < providers.len() {
             b.push_str("<hr/>");
@@ -255,6 +288,76 @@ fn push_credentials_form(
     }
     push_submit_button(b, name);
     b.push_str("</form>");
+}
+
+fn push_webauthn_form(b: &mut String, page: &SignInPage<'_>, provider: &SignInProvider<'_>) {
+    let SignInProvider::WebAuthn {
+        id,
+        name,
+        callback_url,
+        fields,
+        script_url,
+        conditional_ui,
+    } = *provider
+    else {
+        return;
+    };
+    b.push_str("<form action=\"");
+    push_escaped(b, callback_url);
+    b.push_str("\" method=\"POST\" id=\"");
+    push_escaped(b, id);
+    b.push_str("-form\"><input type=\"hidden\" name=\"csrfToken\" value=\"");
+    push_escaped(b, page.csrf_token);
+    b.push_str("\"/>");
+    for field in fields {
+        b.push_str("<div><label class=\"section-header\" for=\"input-");
+        push_escaped(b, &field.name);
+        b.push_str("-for-");
+        push_escaped(b, id);
+        b.push_str("-provider\">");
+        push_escaped(b, &field.label);
+        b.push_str("</label><input name=\"");
+        push_escaped(b, &field.name);
+        b.push_str("\" data-form-field=\"\" id=\"input-");
+        push_escaped(b, &field.name);
+        b.push_str("-for-");
+        push_escaped(b, id);
+        b.push_str("-provider\" type=\"");
+        push_escaped(
+            b,
+            if field.input_type.is_empty() {
+                "text"
+            } else {
+                &field.input_type
+            },
+        );
+        b.push('"');
+        if let Some(autocomplete) = &field.autocomplete {
+            b.push_str(" autocomplete=\"");
+            push_escaped(b, autocomplete);
+            b.push('"');
+        }
+        if let Some(email) = page.email.filter(|_| field.name == "email") {
+            b.push_str(" value=\"");
+            push_escaped(b, email);
+            b.push('"');
+        }
+        if field.required {
+            b.push_str(" required");
+        }
+        b.push_str("/></div>");
+    }
+    b.push_str("<button id=\"submitButton-");
+    push_escaped(b, id);
+    b.push_str("\" type=\"submit\" tabindex=\"0\">Sign in with ");
+    push_escaped(b, name);
+    b.push_str("</button></form><script src=\"");
+    push_escaped(b, script_url);
+    b.push_str("\" data-provider=\"");
+    push_escaped(b, id);
+    b.push_str("\" data-autofill=\"");
+    b.push_str(if conditional_ui { "true" } else { "false" });
+    b.push_str("\" defer></script>");
 }
 
 fn push_submit_button(b: &mut String, provider_name: &str) {
