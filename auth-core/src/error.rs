@@ -283,10 +283,16 @@ pub enum ConfigError {
     #[error("MissingSecret: Please define a `secret` (AUTH_SECRET)")]
     MissingSecret,
     /// Neither a public URL (`AUTH_URL`) nor `trust_host`: the origin cannot be trusted.
+    ///
+    /// No longer returned by `build()`: without either, only loopback hosts are served and other
+    /// hosts get `400` (see the deviations). Kept for code that matches on it.
     #[error(
         "UntrustedHost: set the public URL (AUTH_URL) or trust the Host header (AUTH_TRUST_HOST=true)"
     )]
     UntrustedHost,
+    /// An entry of `trusted_hosts` (`AUTH_TRUSTED_HOSTS`) is not a plain `host` or `host:port`.
+    #[error("Configuration: invalid trusted host {0:?}: use host or host:port")]
+    InvalidTrustedHost(String),
     /// The public URL is not an absolute http(s) URL.
     #[error("Configuration: invalid url {0:?}")]
     InvalidUrl(String),

@@ -54,6 +54,7 @@ impl Prepared {
     /// Validates `config` (Auth.js's assertions, each a [`ConfigError`]) and prepares it.
     pub(crate) fn new(config: AuthConfig) -> Result<Self, ConfigError> {
         config.check_globals()?;
+        let host_trust = config.host_trust()?;
         let (fixed_origin, url_path) = match &config.url {
             Some(url) => {
                 let (origin, path) =
@@ -104,7 +105,7 @@ impl Prepared {
             providers,
             csrf_secret: config.secrets.joined(),
             base_path,
-            origin: OriginResolver::new(fixed_origin, config.trust_host.unwrap_or(false)),
+            origin: OriginResolver::new(fixed_origin, host_trust, config.trusted_proxy_hops),
             use_secure_cookies: config.use_secure_cookies,
             check_keys_secure: CheckKeys::new(&config.secrets, &cookies_secure),
             check_keys_plain: CheckKeys::new(&config.secrets, &cookies_plain),

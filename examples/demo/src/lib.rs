@@ -39,7 +39,8 @@ pub fn init_tracing() {
 /// The demo configuration, from the environment (`AUTH_SECRET`, `AUTH_URL`, …).
 ///
 /// Without `AUTH_SECRET` it falls back to [`DEVELOPMENT_SECRET`] with a loud warning; without
-/// `AUTH_URL` it trusts the `Host` header, which suits a development server on loopback.
+/// `AUTH_URL` only loopback hosts are served (`localhost`, `127.0.0.1`), which suits a
+/// development server; any other `Host` gets `400`.
 pub fn config() -> AuthConfig {
     config_from(|name| std::env::var(name).ok())
 }
@@ -140,9 +141,8 @@ pub fn config_from(get: impl Fn(&str) -> Option<String>) -> AuthConfig {
         );
         config = config.secret(DEVELOPMENT_SECRET);
     }
-    if get("AUTH_URL").is_none() && get("AUTH_TRUST_HOST").is_none() {
-        config = config.trust_host(true);
-    }
+    // No host trust is forced on: without AUTH_URL the core serves loopback hosts only
+    // (localhost, 127.0.0.0/8, [::1]), which is where the demo runs; deployed, set AUTH_URL.
     config.env_defaults_from(get)
 }
 

@@ -1,0 +1,186 @@
+//! Hostile requests (issue 12): each test pins one finding and failed on the code before it.
+//! Everything drives `Auth::handle` in-process.
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+
+use auth_core::{
+    AuthConfig,
+    adapter::MemoryAdapter,
+    clock::FixedClock,
+    mail::{Mailer, SendFuture, VerificationMessage},
+    providers::EmailProvider,
+};
+use common::{Client, SECRET};
+use http::StatusCode;
+
+const NOW: i64 = 1_795_765_449_000;
+
+/// Keeps what it was asked to send.
+#[derive(Clone, Default)]
+struct Capture {
+    sent: Arc<Mutex<Vec<VerificationMessage>>>,
+}
+
+impl Mailer for Capture {
+    fn send<'a>(&'a self, message: &'a VerificationMessage) -> SendFuture<'a> {
+        Box::pin(async move {
+            self.sent.lock().expect("lock").push(message.clone());
+            Ok(())
+        })
+    }
+}
+
+impl Capture {
+    fn links(&self) -> Vec<String> {
+        let sent = self.sent.lock().expect("lock");
+        sent.iter().map(|m| m.url.clone()).collect()
+    }
+}
+
+/// An email app with no URL and no host trust: the demo's configuration after issue 12.
+fn email_app(mail: &Capture, adapter: &MemoryAdapter) -> AuthConfig {
+    AuthConfig::new()
+        .secret(SECRET)
+        .adapter(adapter.clone())
+        .clock(FixedClock(NOW))
+        .provider(EmailProvider::new(mail.clone()))
+}
+
+async fn request_link(c: &mut Client, email: &str) -> common::TestResponse {
+    let csrf = c.csrf().await;
+    c.post_form(
+        "/auth/signin/email",
+        &[
+            ("csrfToken", &csrf),
+            ("email", email),
+            ("callbackUrl", "/after"),
+        ],
+    )
+    .await
+}
+
+// Finding 1: with neither AUTH_URL nor trust, a foreign Host (or X-Forwarded-Host) made the
+// server mail a link to the attacker's host. Now only loopback hosts are served.
+#[tokio::test]
+async fn untrusted_hosts_get_no_magic_link() {
+    let mail = Capture::default();
+    let adapter = MemoryAdapter::default();
+    let auth = email_app(&mail, &adapter)
+        .build()
+        .expect("builds without URL or trust");
+
+    let mut evil = Client::new(auth.clone());
+    evil.host = "login.evil.test".into();
+    assert_eq!(evil.get("/auth/csrf").await.status, StatusCode::BAD_REQUEST);
+    let r = evil
+        .post_form("/auth/signin/email", &[("email", "bob@example.com")])
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+
+    let mut forwarded = Client::new(auth.clone());
+    forwarded.extra_headers = vec![("x-forwarded-host".into(), "evil.test".into())];
+    let r = request_link(&mut forwarded, "bob@example.com").await;
+    assert_eq!(r.status, StatusCode::FOUND);
+    // Loopback works with no setting, and the forwarded header is not read.
+    assert_eq!(
+        mail.links()
+            .iter()
+            .map(|l| l.starts_with("http://127.0.0.1:3100/"))
+            .collect::<Vec<_>>(),
+        [true]
+    );
+
+    for host in ["localhost:3000", "[::1]:8080", "127.0.0.2"] {
+        let mut local = Client::new(auth.clone());
+        local.host = host.into();
+        assert_eq!(
+            local.get("/auth/csrf").await.status,
+            StatusCode::OK,
+            "{host}"
+        );
+    }
+}
+
+// Finding 1: with AUTH_URL, the Host, forwarded headers and an absolute-form target are all
+// ignored.
+#[tokio::test]
+async fn a_configured_url_ignores_every_host_the_client_names() {
+    let mail = Capture::default();
+    let adapter = MemoryAdapter::default();
+    let auth = email_app(&mail, &adapter)
+        .url("https://app.example.com/auth")
+        .build()
+        .expect("config");
+    let mut c = Client::new(auth.clone());
+    c.host = "login.evil.test".into();
+    c.extra_headers = vec![
+        ("x-forwarded-host".into(), "evil.test".into()),
+        ("forwarded".into(), "host=evil.test;proto=http".into()),
+    ];
+    let csrf = c.csrf().await;
+    let r = c
+        .post_form(
+            "http://evil.test/auth/signin/email",
+            &[("csrfToken", &csrf), ("email", "bob@example.com")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FOUND);
+    let links = mail.links();
+    assert_eq!(links.len(), 1);
+    assert!(
+        links[0].starts_with("https://app.example.com/auth/callback/email?"),
+        "{links:?}"
+    );
+}
+
+// Finding 1: an absolute-form request line names the host too, and is checked like `Host`.
+#[tokio::test]
+async fn an_absolute_form_target_is_checked_like_host() {
+    let mail = Capture::default();
+    let adapter = MemoryAdapter::default();
+    let mut c = Client::new(email_app(&mail, &adapter).build().expect("config"));
+    assert_eq!(
+        c.get("http://evil.test/auth/csrf").await.status,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        c.get("http://127.0.0.1:3100/auth/csrf").await.status,
+        StatusCode::OK
+    );
+}
+
+// Finding 2: `X-Forwarded-Host: evil2.test, <real host>` used the client's left-most value.
+#[tokio::test]
+async fn the_right_most_forwarded_host_is_used() {
+    let mail = Capture::default();
+    let adapter = MemoryAdapter::default();
+    let auth = email_app(&mail, &adapter)
+        .trust_host(true)
+        .build()
+        .expect("config");
+    let mut c = Client::new(auth);
+    c.extra_headers = vec![(
+        "x-forwarded-host".into(),
+        "evil2.test, app.example.com".into(),
+    )];
+    let r = request_link(&mut c, "bob@example.com").await;
+    assert_eq!(r.status, StatusCode::FOUND);
+    let links = mail.links();
+    assert!(
+        links[0].starts_with("http://app.example.com/auth/callback/email?"),
+        "{links:?}"
+    );
+
+    // A trusted-host list refuses every other host, forwarded or not.
+    let listed = email_app(&mail, &adapter)
+        .trusted_hosts(["app.example.com"])
+        .build()
+        .expect("config");
+    let mut c = Client::new(listed);
+    c.extra_headers = vec![("x-forwarded-host".into(), "evil.test".into())];
+    assert_eq!(c.get("/auth/csrf").await.status, StatusCode::BAD_REQUEST);
+    c.extra_headers = vec![("x-forwarded-host".into(), "app.example.com".into())];
+    assert_eq!(c.get("/auth/csrf").await.status, StatusCode::OK);
+}
