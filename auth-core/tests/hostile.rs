@@ -209,3 +209,23 @@ async fn thousands_of_chunk_cookies_cost_little_and_clear_a_bounded_set() {
         r.set_cookies.len()
     );
 }
+
+// Finding 4: `callbackUrl=http://ORIGIN\@evil.test/` came back verbatim in Location, and curl or
+// Python read evil.test as its host. The parsed URL's serialisation comes back instead.
+#[tokio::test]
+async fn a_backslash_callback_url_comes_back_serialised() {
+    let mut c = Client::new(common::config().build().expect("config"));
+    let csrf = c.csrf().await;
+    let r = c
+        .post_form(
+            "/auth/callback/credentials",
+            &[
+                ("csrfToken", &csrf),
+                ("username", "alice"),
+                ("password", "wonderland"),
+                ("callbackUrl", "http://127.0.0.1:3100\\@evil.test/"),
+            ],
+        )
+        .await;
+    assert_eq!(r.location(), Some("http://127.0.0.1:3100/@evil.test/"));
+}
