@@ -2,10 +2,10 @@
 //! tables, derived keys, the session strategy, caches. Requests only read it; the public
 //! `Auth` is an `Arc` of it.
 
-use std::{collections::HashMap, sync::Arc};
+use std::sync::Arc;
 
 use crate::{
-    adapter::Adapter,
+    adapter::{Adapter, MemoryRateLimiter},
     callbacks::{Callbacks, Events},
     clock::Clock,
     config::{AuthConfig, Pages},
@@ -39,8 +39,8 @@ pub(crate) struct Prepared {
     /// The store, when there is one (account linking; email providers hold their own handle).
     pub(crate) adapter: Option<Arc<dyn Adapter>>,
     pub(crate) sessions: Sessions,
-    /// When each address last requested magic links (for the email rate limit).
-    pub(crate) link_requests: std::sync::Mutex<HashMap<String, Vec<i64>>>,
+    /// The email rate limit's counters when the store keeps none (one process only).
+    pub(crate) rate_limits: MemoryRateLimiter,
     pub(crate) pages: Pages,
     pub(crate) theme: Theme,
     pub(crate) callbacks: Arc<dyn Callbacks>,
@@ -116,7 +116,7 @@ impl Prepared {
             metadata: MetadataCache::default(),
             adapter: config.adapter,
             sessions,
-            link_requests: std::sync::Mutex::new(HashMap::new()),
+            rate_limits: MemoryRateLimiter::default(),
             pages: config.pages,
             theme: config.theme,
             callbacks: config.callbacks,

@@ -229,3 +229,47 @@ async fn a_backslash_callback_url_comes_back_serialised() {
         .await;
     assert_eq!(r.location(), Some("http://127.0.0.1:3100/@evil.test/"));
 }
+
+// Finding 5: the link limit lived in one process's memory: a second server on the same store
+// sent five more, a restart reset it, and `bob+1@` was counted apart from `bob@`. Now it is a
+// counter row in the store.
+#[cfg(feature = "sqlite")]
+#[tokio::test]
+async fn the_link_limit_is_shared_by_servers_and_restarts_and_folds_plus_tags() {
+    use auth_core::adapter::SqliteAdapter;
+
+    let store = SqliteAdapter::connect("sqlite::memory:")
+        .await
+        .expect("sqlite");
+    let mail = Capture::default();
+    let server = |mail: &Capture| {
+        AuthConfig::new()
+            .secret(SECRET)
+            .adapter(store.clone())
+            .clock(FixedClock(NOW))
+            .provider(EmailProvider::new(mail.clone()))
+            .build()
+            .expect("config")
+    };
+    let sent =
+        |r: &common::TestResponse| r.location().is_some_and(|l| l.contains("verify-request"));
+    // The default limit is five per 15 minutes; three from one server, two from another
+    // (one of them as bob+1@), then neither may send, nor a restarted one.
+    let mut first = Client::new(server(&mail));
+    for _ in 0..3 {
+        assert!(sent(&request_link(&mut first, "bob@example.com").await));
+    }
+    let mut second = Client::new(server(&mail));
+    assert!(sent(&request_link(&mut second, "bob@example.com").await));
+    assert!(sent(&request_link(&mut second, "bob+1@example.com").await));
+    assert!(!sent(&request_link(&mut second, "bob+2@example.com").await));
+    assert!(!sent(&request_link(&mut first, "bob@example.com").await));
+    let mut restarted = Client::new(server(&mail));
+    assert!(!sent(
+        &request_link(&mut restarted, "Bob@Example.com").await
+    ));
+    assert!(sent(
+        &request_link(&mut restarted, "alice@example.com").await
+    ));
+    assert_eq!(mail.links().len(), 6);
+}
