@@ -128,7 +128,7 @@ impl Auth {
         };
         let Some((action, provider_id)) = request::parse_action(parts.uri.path(), &inner.base_path)
         else {
-            tracing::debug!(target: "auth_core", path = parts.uri.path(), "UnknownAction: not an action");
+            tracing::debug!(target: "auth_core", path = %crate::origin::shorten(parts.uri.path(), 100), "UnknownAction: not an action");
             return response::bad_request();
         };
         let bytes = if method == Method::Post {

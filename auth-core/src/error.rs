@@ -178,6 +178,8 @@ pub struct Error {
     code: Option<String>,
     check: Option<CheckFailure>,
     source: Option<BoxError>,
+    /// Set by [`caused_by_client`](Error::caused_by_client).
+    client: bool,
 }
 
 /// `Result` with this crate's [`Error`].
@@ -192,7 +194,33 @@ impl Error {
             code: None,
             check: None,
             source: None,
+            client: false,
         }
+    }
+
+    /// Marks the error as caused by the request (bad input, junk cookies), not by the
+    /// configuration or a dependency: it is logged at `warn`, not `error`.
+    pub fn caused_by_client(mut self) -> Self {
+        self.client = true;
+        self
+    }
+
+    /// Whether the request caused the error: marked with
+    /// [`caused_by_client`](Self::caused_by_client), or of a kind only a request causes
+    /// (the client-safe kinds, `InvalidCheck`, `InvalidCallbackUrl`, `InvalidProvider`,
+    /// `UnknownAction`, `UntrustedHost`). Such errors are logged at `warn`; the rest (a dead
+    /// mail server, a database error, a failing callback) at `error`.
+    pub fn is_client_caused(&self) -> bool {
+        self.client
+            || self.kind.is_client_safe()
+            || matches!(
+                self.kind,
+                ErrorKind::InvalidCheck
+                    | ErrorKind::InvalidCallbackUrl
+                    | ErrorKind::InvalidProvider
+                    | ErrorKind::UnknownAction
+                    | ErrorKind::UntrustedHost
+            )
     }
 
     /// An `InvalidCheck` error: the `check` (`state`, `pkceCodeVerifier`, `nonce`) failed.

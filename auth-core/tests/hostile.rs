@@ -273,3 +273,149 @@ async fn the_link_limit_is_shared_by_servers_and_restarts_and_folds_plus_tags() 
     ));
     assert_eq!(mail.links().len(), 6);
 }
+
+// Finding 7: `x<victim@evil.test>` was stored as written while the mail went to
+// victim@evil.test; zero-width characters and NUL were accepted; fullwidth letters made a
+// second account. Now the stored identifier is exactly the envelope recipient.
+#[tokio::test]
+async fn addresses_a_mailer_reads_differently_are_refused_and_fullwidth_folds() {
+    let mail = Capture::default();
+    let adapter = MemoryAdapter::default();
+    let mut c = Client::new(email_app(&mail, &adapter).build().expect("config"));
+    for bad in [
+        "x<victim@evil.test>",
+        "bob@example.com\u{200B}",
+        "bob\u{0}@example.com",
+        "\"bob\"@example.com",
+    ] {
+        let r = request_link(&mut c, bad).await;
+        assert!(
+            r.location().is_some_and(|l| l.contains("error=")),
+            "{bad:?}: {:?}",
+            r.location()
+        );
+    }
+    assert!(mail.links().is_empty());
+    let r = request_link(&mut c, "\u{FF42}\u{FF4F}\u{FF42}@example.com").await;
+    assert!(r.location().is_some_and(|l| l.contains("verify-request")));
+    let sent = mail.sent.lock().expect("lock").clone();
+    assert_eq!(sent[0].to, "bob@example.com");
+    assert!(
+        sent[0].url.contains("email=bob%40example.com"),
+        "{}",
+        sent[0].url
+    );
+}
+
+/// Collects what the `fmt` subscriber writes.
+#[derive(Clone, Default)]
+struct Logs(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Logs {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().expect("lock").extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Logs {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().expect("lock")).into_owned()
+    }
+}
+
+/// A mailer whose server is down (operator-caused).
+struct DeadMailer;
+
+impl Mailer for DeadMailer {
+    fn send<'a>(&'a self, _message: &'a VerificationMessage) -> SendFuture<'a> {
+        Box::pin(async {
+            Err(auth_core::Error::new(
+                auth_core::ErrorKind::Configuration,
+                "the mail server is down",
+            ))
+        })
+    }
+}
+
+// Finding 8: junk cookies, unknown providers and bad addresses logged at ERROR, and a 5,000-char
+// provider id was echoed whole. Client-caused failures are now warnings with bounded values;
+// operator-caused ones (a dead mail server) stay errors.
+#[tokio::test]
+async fn client_caused_failures_log_warnings_with_bounded_values() {
+    let logs = Logs::default();
+    let writer = logs.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .with_max_level(tracing::Level::INFO)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let mail = Capture::default();
+    let adapter = MemoryAdapter::default();
+    let mut c = Client::new(email_app(&mail, &adapter).build().expect("config"));
+    c.jar
+        .insert("authjs.session-token".into(), "junk.not.a.jwe".into());
+    assert_eq!(c.get("/auth/session").await.status, StatusCode::OK);
+    let long_id = "p".repeat(5_000);
+    let csrf = c.csrf().await;
+    let r = c
+        .post_form(&format!("/auth/signin/{long_id}"), &[("csrfToken", &csrf)])
+        .await;
+    assert_eq!(r.status, StatusCode::FOUND);
+    request_link(&mut c, "x<victim@evil.test>").await;
+    let mut evil = Client::new(c.auth.clone());
+    evil.host = "evil.test".into();
+    evil.get("/auth/session").await;
+    let text = logs.text();
+    assert!(!text.contains("ERROR"), "{text}");
+    assert!(text.contains("WARN"), "{text}");
+    assert!(
+        !text.contains(&"p".repeat(200)),
+        "the provider id is echoed whole"
+    );
+
+    let dead = AuthConfig::new()
+        .secret(SECRET)
+        .adapter(adapter.clone())
+        .provider(EmailProvider::new(DeadMailer))
+        .build()
+        .expect("config");
+    let mut c = Client::new(dead);
+    request_link(&mut c, "bob@example.com").await;
+    assert!(
+        logs.text().contains("ERROR"),
+        "a dead mail server is the operator's"
+    );
+}
+
+// Finding 8: the built-in pages could be framed.
+#[tokio::test]
+async fn built_in_pages_cannot_be_framed() {
+    let mut c = Client::new(common::config().build().expect("config"));
+    for page in [
+        "/auth/signin",
+        "/auth/signout",
+        "/auth/error",
+        "/auth/verify-request",
+    ] {
+        let r = c.get(page).await;
+        assert_eq!(
+            r.headers
+                .get("x-frame-options")
+                .and_then(|v| v.to_str().ok()),
+            Some("DENY"),
+            "{page}"
+        );
+        assert_eq!(
+            r.headers
+                .get("content-security-policy")
+                .and_then(|v| v.to_str().ok()),
+            Some("frame-ancestors 'none'"),
+            "{page}"
+        );
+    }
+}

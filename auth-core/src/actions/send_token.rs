@@ -62,6 +62,7 @@ pub(super) async fn send_link(
             ErrorKind::Configuration,
             format!("invalid email address: {why}"),
         )
+        .caused_by_client()
     })?;
     let user = match adapter.get_user_by_email(&email).await? {
         Some(stored) => User::from(&stored),
