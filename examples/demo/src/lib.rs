@@ -21,6 +21,24 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite:auth-demo.db";
 /// The secret used when `AUTH_SECRET` is unset. Development only: anyone can read it here.
 pub const DEVELOPMENT_SECRET: &str = "development-only-secret-do-not-use-in-production-0123456789";
 
+/// The connection settings every example applies with its framework's own options, and the
+/// ones we recommend in production (README, "Production settings").
+pub mod limits {
+    use std::time::Duration;
+
+    /// How long a client may take to send a request's head (request line and headers).
+    pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+    /// How long a connection may stay open without activity, between or inside requests.
+    pub const IDLE_TIMEOUT: Duration = Duration::from_secs(30);
+    /// The longest a connection may live (bounds a body trickled byte by byte where the
+    /// framework has no body timeout).
+    pub const CONNECTION_LIFETIME: Duration = Duration::from_secs(60);
+    /// How long a kept-alive connection waits for its next request.
+    pub const KEEP_ALIVE: Duration = Duration::from_secs(5);
+    /// Open connections at once (per worker with actix-web).
+    pub const MAX_CONNECTIONS: usize = 1024;
+}
+
 /// The port the examples listen on: `$PORT`, default 3000.
 pub fn port() -> u16 {
     std::env::var("PORT")
