@@ -125,7 +125,9 @@ impl Auth {
     /// redirect to the sign-in or error page.
     ///
     /// The request URI may be origin-form (`/auth/session`): the origin comes from the
-    /// configured URL or, with `trust_host`, from the `Host`/`X-Forwarded-*` headers.
+    /// configured URL; else, with `trust_host` or `trusted_hosts`, from the
+    /// `X-Forwarded-*`/`Forwarded`/`Host` headers; else only a loopback `Host` is served.
+    /// An untrusted host gets `400`.
     pub async fn handle<B>(&self, request: Request<B>) -> Response<Bytes>
     where
         B: Body + Send,
@@ -140,7 +142,7 @@ impl Auth {
         };
         let Some((action, provider_id)) = request::parse_action(parts.uri.path(), &inner.base_path)
         else {
-            tracing::debug!(target: "auth_core", path = parts.uri.path(), "UnknownAction: not an action");
+            tracing::debug!(target: "auth_core", path = %crate::origin::shorten(parts.uri.path(), 100), "UnknownAction: not an action");
             return response::bad_request();
         };
         let bytes = if method == Method::Post {
@@ -155,9 +157,12 @@ impl Auth {
         } else {
             Bytes::new()
         };
-        let Some(origin) = inner.origin.resolve(&parts.uri, &parts.headers) else {
-            tracing::warn!(target: "auth_core", "no usable Host: cannot tell the request's origin");
-            return response::bad_request();
+        let origin = match inner.origin.resolve(&parts.uri, &parts.headers) {
+            Ok(origin) => origin,
+            Err(refused) => {
+                refused.log();
+                return response::bad_request();
+            }
         };
         let Ok(body) = request::parse_body(&parts.headers, &bytes) else {
             tracing::warn!(target: "auth_core", "unparsable JSON body");
@@ -225,7 +230,7 @@ impl Auth {
         if let Some(secure) = inner.use_secure_cookies {
             return Some(secure);
         }
-        let origin = inner.origin.resolve(&Uri::from_static("/"), headers)?;
+        let origin = inner.origin.resolve(&Uri::from_static("/"), headers).ok()?;
         Some(origin.https)
     }
 
@@ -251,7 +256,11 @@ impl Auth {
 
     /// The URL of the sign-in page for a request, with `callback_url` to come back to.
     pub fn sign_in_url(&self, headers: &HeaderMap, callback_url: &str) -> Option<String> {
-        let origin = self.inner.origin.resolve(&Uri::from_static("/"), headers)?;
+        let origin = self
+            .inner
+            .origin
+            .resolve(&Uri::from_static("/"), headers)
+            .ok()?;
         let encoded = crate::encoding::encode_component(callback_url);
         Some(match &self.inner.pages.sign_in {
             Some(page) if page.starts_with('/') => {
@@ -270,6 +279,7 @@ impl Auth {
         self.inner
             .origin
             .resolve(&Uri::from_static("/"), headers)
+            .ok()
             .map(|o| o.url)
     }
 
@@ -342,7 +352,7 @@ impl Auth {
             .inner
             .origin
             .resolve(&Uri::from_static("/"), headers)
-            .ok_or_else(|| Error::new(ErrorKind::UntrustedHost, "cannot tell the origin"))?;
+            .map_err(|_| Error::new(ErrorKind::UntrustedHost, "cannot tell the origin"))?;
         let parts = RequestParts {
             method: Method::Post,
             action,

@@ -139,22 +139,44 @@ impl Callbacks for DefaultCallbacks {}
 /// Auth.js's default `redirect`, made stricter: a relative path is joined to the origin; an
 /// absolute URL is kept only when it has the same origin; anything else (another origin,
 /// `//host`, `/\host`, `javascript:`, unparsable text) gives the origin.
+///
+/// What comes back is the URL as parsed and serialised (WHATWG rules, as a browser reads it:
+/// `\` is `/` in http(s) URLs), never the text as given, so clients that parse URLs
+/// differently (curl, Python) cannot read another host into it:
+/// `http://ORIGIN\@evil.test/` becomes `http://ORIGIN/@evil.test/`.
 pub fn default_redirect(url: &str, base_url: &str) -> String {
-    let has_control = url.chars().any(|c| c.is_control());
-    if url.starts_with('/') {
-        let second = url.as_bytes().get(1).copied();
-        if !has_control && second != Some(b'/') && second != Some(b'\\') {
-            return format!("{base_url}{url}");
-        }
+    let Ok(base) = url::Url::parse(base_url) else {
+        return base_url.to_owned();
+    };
+    if url.chars().any(char::is_control) {
         return base_url.to_owned();
     }
-    match (url::Url::parse(url), url::Url::parse(base_url)) {
-        (Ok(target), Ok(base))
-            if !has_control
-                && matches!(target.scheme(), "http" | "https")
-                && target.origin() == base.origin() =>
+    let target = if url.starts_with('/') {
+        // `//host` and `/\host` are network-path references to another host.
+        if matches!(url.as_bytes().get(1), Some(b'/' | b'\\')) {
+            return base_url.to_owned();
+        }
+        url::Url::parse(&format!("{base_url}{url}"))
+    } else {
+        url::Url::parse(url)
+    };
+    match target {
+        Ok(target)
+            if matches!(target.scheme(), "http" | "https")
+                && target.origin() == base.origin()
+                && target.username().is_empty()
+                && target.password().is_none() =>
         {
-            url.to_owned()
+            // A bare origin stays as written (`http://h`, not `http://h/`), like `base_url`.
+            let bare = target.path() == "/"
+                && target.query().is_none()
+                && target.fragment().is_none()
+                && !url.ends_with('/');
+            if bare {
+                target.origin().ascii_serialization()
+            } else {
+                target.into()
+            }
         }
         _ => base_url.to_owned(),
     }
@@ -279,6 +301,15 @@ mod tests {
             ("/ok\r\nSet-Cookie: x=1", BASE),
             ("not a url", BASE),
             ("", BASE),
+            // Issue 12, finding 4: the serialisation, not the text, comes back.
+            (
+                "http://app.test:3000\\@evil.test/",
+                "http://app.test:3000/@evil.test/",
+            ),
+            ("/a\\@evil.test/", "http://app.test:3000/a/@evil.test/"),
+            ("HTTP://APP.test:3000/x y", "http://app.test:3000/x%20y"),
+            ("/x/../y", "http://app.test:3000/y"),
+            ("http://APP.test:3000", BASE),
         ];
         for (input, expected) in cases {
             assert_eq!(default_redirect(input, BASE), expected, "{input}");

@@ -62,8 +62,12 @@ impl<'a> RequestContext<'a> {
             Some(id) => Some(auth.provider(id).ok_or_else(|| {
                 Error::new(
                     ErrorKind::Configuration,
-                    format!("Provider with id \"{id}\" not found"),
+                    format!(
+                        "Provider with id \"{}\" not found",
+                        crate::origin::shorten(id, 64)
+                    ),
                 )
+                .caused_by_client()
             })?),
         };
         let secure = auth.use_secure_cookies.unwrap_or(parts.origin.https);

@@ -193,6 +193,8 @@ pub struct Error {
     code: Option<String>,
     check: Option<CheckFailure>,
     source: Option<BoxError>,
+    /// Set by [`caused_by_client`](Error::caused_by_client).
+    client: bool,
 }
 
 /// `Result` with this crate's [`Error`].
@@ -207,7 +209,33 @@ impl Error {
             code: None,
             check: None,
             source: None,
+            client: false,
         }
+    }
+
+    /// Marks the error as caused by the request (bad input, junk cookies), not by the
+    /// configuration or a dependency: it is logged at `warn`, not `error`.
+    pub fn caused_by_client(mut self) -> Self {
+        self.client = true;
+        self
+    }
+
+    /// Whether the request caused the error: marked with
+    /// [`caused_by_client`](Self::caused_by_client), or of a kind only a request causes
+    /// (the client-safe kinds, `InvalidCheck`, `InvalidCallbackUrl`, `InvalidProvider`,
+    /// `UnknownAction`, `UntrustedHost`). Such errors are logged at `warn`; the rest (a dead
+    /// mail server, a database error, a failing callback) at `error`.
+    pub fn is_client_caused(&self) -> bool {
+        self.client
+            || self.kind.is_client_safe()
+            || matches!(
+                self.kind,
+                ErrorKind::InvalidCheck
+                    | ErrorKind::InvalidCallbackUrl
+                    | ErrorKind::InvalidProvider
+                    | ErrorKind::UnknownAction
+                    | ErrorKind::UntrustedHost
+            )
     }
 
     /// An `InvalidCheck` error: the `check` (`state`, `pkceCodeVerifier`, `nonce`) failed.
@@ -298,10 +326,16 @@ pub enum ConfigError {
     #[error("MissingSecret: Please define a `secret` (AUTH_SECRET)")]
     MissingSecret,
     /// Neither a public URL (`AUTH_URL`) nor `trust_host`: the origin cannot be trusted.
+    ///
+    /// No longer returned by `build()`: without either, only loopback hosts are served and other
+    /// hosts get `400` (see the deviations). Kept for code that matches on it.
     #[error(
         "UntrustedHost: set the public URL (AUTH_URL) or trust the Host header (AUTH_TRUST_HOST=true)"
     )]
     UntrustedHost,
+    /// An entry of `trusted_hosts` (`AUTH_TRUSTED_HOSTS`) is not a plain `host` or `host:port`.
+    #[error("Configuration: invalid trusted host {0:?}: use host or host:port")]
+    InvalidTrustedHost(String),
     /// The public URL is not an absolute http(s) URL.
     #[error("Configuration: invalid url {0:?}")]
     InvalidUrl(String),

@@ -1,7 +1,17 @@
 //! The one place that decides a request's public origin (scheme, host and port).
 //!
-//! Order: the configured URL (`AUTH_URL`); else, only when the host is trusted,
-//! `X-Forwarded-Proto`/`X-Forwarded-Host`, then the request's own URI or `Host` header.
+//! - With a configured URL (`AUTH_URL`) the origin is fixed: `Host`, `X-Forwarded-*`,
+//!   `Forwarded` and absolute-form request targets are never read.
+//! - Without it, and without host trust, only loopback hosts are served (`localhost`,
+//!   `127.0.0.0/8`, `[::1]`, any port), from the request target's authority or `Host`;
+//!   forwarded headers are ignored. Any other host is refused ([`OriginError::Untrusted`]).
+//! - With `trust_host` (Auth.js's `AUTH_TRUST_HOST`), the forwarded headers tell the origin:
+//!   `X-Forwarded-Host`/`X-Forwarded-Proto`, else RFC 7239 `Forwarded`, else the request's own
+//!   host. Proxies append on the right, so the value used is the right-most one, or the one
+//!   `proxy_hops` from the right. A list of trusted hosts (`AUTH_TRUSTED_HOSTS`) limits the
+//!   hosts that may result.
+
+use std::net::{Ipv4Addr, Ipv6Addr};
 
 use http::{HeaderMap, Uri, header::HOST, uri::Authority};
 
@@ -14,59 +24,223 @@ pub(crate) struct Origin {
     pub(crate) https: bool,
 }
 
+/// Which hosts a request may name when no URL is configured.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum HostTrust {
+    /// Only loopback hosts, forwarded headers ignored (the default).
+    Loopback,
+    /// Any host, forwarded headers read (Auth.js's `trustHost: true`).
+    Any,
+    /// Forwarded headers read, and the host must be one of these (lower-case `host` or
+    /// `host:port`).
+    List(Vec<String>),
+}
+
+/// Why a request has no origin.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum OriginError {
+    /// No usable host (missing, malformed, userinfo, bad port or scheme).
+    NoHost,
+    /// A well-formed host that the configuration does not trust (shortened for logs).
+    Untrusted(String),
+}
+
+impl OriginError {
+    /// Logs the refusal, saying what to configure (client-caused: `warn`).
+    pub(crate) fn log(&self) {
+        match self {
+            Self::NoHost => tracing::warn!(
+                target: "auth_core",
+                "[auth][warn] UntrustedHost: no usable Host: cannot tell the request's origin"
+            ),
+            Self::Untrusted(host) => tracing::warn!(
+                target: "auth_core",
+                host = %host,
+                "[auth][warn] UntrustedHost: refused a request for a host that is not trusted; \
+                 set AUTH_URL to the public URL (recommended), or behind a proxy that sets \
+                 X-Forwarded-Host set AUTH_TRUSTED_HOSTS (or AUTH_TRUST_HOST=true); without \
+                 either only localhost, 127.0.0.0/8 and [::1] are served"
+            ),
+        }
+    }
+}
+
 /// Resolves origins as configured.
 #[derive(Debug, Clone)]
 pub(crate) struct OriginResolver {
     fixed: Option<Origin>,
-    trust_host: bool,
+    trust: HostTrust,
+    /// Which forwarded value to use, counted from the right (1 = the right-most).
+    proxy_hops: usize,
 }
 
 impl OriginResolver {
-    pub(crate) fn new(fixed: Option<Origin>, trust_host: bool) -> Self {
-        Self { fixed, trust_host }
+    pub(crate) fn new(fixed: Option<Origin>, trust: HostTrust, proxy_hops: usize) -> Self {
+        Self {
+            fixed,
+            trust,
+            proxy_hops: proxy_hops.max(1),
+        }
     }
 
-    /// The origin of a request; `None` when it cannot be known (no usable host).
-    pub(crate) fn resolve(&self, uri: &Uri, headers: &HeaderMap) -> Option<Origin> {
+    /// The origin of a request, or why it has none.
+    pub(crate) fn resolve(&self, uri: &Uri, headers: &HeaderMap) -> Result<Origin, OriginError> {
         if let Some(fixed) = &self.fixed {
-            return Some(fixed.clone());
+            return Ok(fixed.clone());
         }
-        if !self.trust_host {
-            return None;
-        }
-        let forwarded = |name: &str| {
-            headers
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.split(',').next())
-                .map(str::trim)
-                .filter(|v| !v.is_empty())
+        let own_host = || match uri.authority() {
+            Some(a) => Some(a.as_str()),
+            None => headers.get(HOST).and_then(|v| v.to_str().ok()),
         };
-        let scheme = forwarded("x-forwarded-proto")
-            .or(uri.scheme_str())
-            .unwrap_or("http")
-            .to_ascii_lowercase();
+        let (scheme, host) = match &self.trust {
+            HostTrust::Loopback => (
+                uri.scheme_str().unwrap_or("http").to_owned(),
+                own_host().ok_or(OriginError::NoHost)?.to_owned(),
+            ),
+            HostTrust::Any | HostTrust::List(_) => {
+                let forwarded = self.forwarded(headers);
+                let scheme = forwarded
+                    .proto
+                    .or_else(|| uri.scheme_str().map(str::to_owned))
+                    .unwrap_or_else(|| "http".to_owned());
+                let host = match forwarded.host {
+                    Some(host) => host,
+                    None => own_host().ok_or(OriginError::NoHost)?.to_owned(),
+                };
+                (scheme, host)
+            }
+        };
+        let scheme = scheme.to_ascii_lowercase();
         if scheme != "http" && scheme != "https" {
-            return None;
+            return Err(OriginError::NoHost);
         }
-        let host = match forwarded("x-forwarded-host") {
-            Some(h) => h,
-            None => match uri.authority() {
-                Some(a) => a.as_str(),
-                None => headers.get(HOST).and_then(|v| v.to_str().ok())?,
-            },
-        };
-        let authority: Authority = host.parse().ok()?;
+        let authority: Authority = host.parse().map_err(|_| OriginError::NoHost)?;
         // Userinfo has no place in an origin and would let a header smuggle another host.
         // A port that is not a u16 (`host:99999`, `host:`) parses, but names no origin.
         let bad_port = authority.port_u16().is_none() && authority.as_str() != authority.host();
         if authority.as_str().contains('@') || authority.host().is_empty() || bad_port {
-            return None;
+            return Err(OriginError::NoHost);
         }
-        Some(Origin {
-            url: format!("{scheme}://{}", authority.as_str().to_ascii_lowercase()),
+        let authority = authority.as_str().to_ascii_lowercase();
+        let trusted = match &self.trust {
+            HostTrust::Any => true,
+            HostTrust::Loopback => is_loopback(&authority),
+            HostTrust::List(list) => list.iter().any(|entry| host_matches(entry, &authority)),
+        };
+        if !trusted {
+            return Err(OriginError::Untrusted(shorten(&authority, 100)));
+        }
+        Ok(Origin {
+            url: format!("{scheme}://{authority}"),
             https: scheme == "https",
         })
+    }
+
+    /// The host and scheme the proxies forwarded: `X-Forwarded-*`, else `Forwarded`.
+    fn forwarded(&self, headers: &HeaderMap) -> Forwarded {
+        let host = self.pick(headers, "x-forwarded-host");
+        let proto = self.pick(headers, "x-forwarded-proto");
+        if host.is_some() || proto.is_some() {
+            return Forwarded { host, proto };
+        }
+        let elements = list_values(headers, "forwarded");
+        let Some(element) = elements.get(elements.len().saturating_sub(self.proxy_hops)) else {
+            return Forwarded::default();
+        };
+        let mut out = Forwarded::default();
+        for pair in element.split(';') {
+            let Some((name, value)) = pair.split_once('=') else {
+                continue;
+            };
+            let value = value.trim();
+            let value = value
+                .strip_prefix('"')
+                .and_then(|v| v.strip_suffix('"'))
+                .unwrap_or(value)
+                .to_owned();
+            match name.trim().to_ascii_lowercase().as_str() {
+                "host" if !value.is_empty() => out.host = Some(value),
+                "proto" if !value.is_empty() => out.proto = Some(value),
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// The value of a comma-separated forwarded header `proxy_hops` from the right (the
+    /// left-most when there are fewer).
+    fn pick(&self, headers: &HeaderMap, name: &str) -> Option<String> {
+        let values = list_values(headers, name);
+        values
+            .get(values.len().saturating_sub(self.proxy_hops))
+            .map(|v| (*v).to_owned())
+    }
+}
+
+#[derive(Debug, Default)]
+struct Forwarded {
+    host: Option<String>,
+    proto: Option<String>,
+}
+
+/// The non-empty, trimmed comma-separated values of every `name` header, in order. A header
+/// that is not text makes the whole list unusable (`[]`).
+fn list_values<'h>(headers: &'h HeaderMap, name: &str) -> Vec<&'h str> {
+    let mut out = Vec::new();
+    for value in headers.get_all(name) {
+        let Ok(text) = value.to_str() else {
+            return Vec::new();
+        };
+        out.extend(text.split(',').map(str::trim).filter(|v| !v.is_empty()));
+    }
+    out
+}
+
+/// Whether a lower-case authority names this machine: `localhost`, `127.0.0.0/8`, `[::1]`.
+pub(crate) fn is_loopback(authority: &str) -> bool {
+    let host = host_part(authority);
+    if host == "localhost" {
+        return true;
+    }
+    if let Some(v6) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        return v6.parse::<Ipv6Addr>().is_ok_and(|ip| ip.is_loopback());
+    }
+    host.parse::<Ipv4Addr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+/// The host of an authority without its port (`[::1]:3000` → `[::1]`).
+fn host_part(authority: &str) -> &str {
+    if authority.starts_with('[') {
+        return authority
+            .find(']')
+            .map_or(authority, |end| &authority[..=end]);
+    }
+    authority.split(':').next().unwrap_or(authority)
+}
+
+/// Whether a trusted-host entry (`host` for any port, or `host:port`) matches an authority.
+fn host_matches(entry: &str, authority: &str) -> bool {
+    entry == authority || entry == host_part(authority)
+}
+
+/// Normalises a trusted-host entry (`app.example.com`, `app.example.com:8443`, `[::1]:3000`);
+/// `None` when it is not a plain host.
+pub(crate) fn parse_trusted_host(entry: &str) -> Option<String> {
+    let entry = entry.trim();
+    let authority: Authority = entry.parse().ok()?;
+    let bad_port = authority.port_u16().is_none() && authority.as_str() != authority.host();
+    if entry.contains(['@', '/', '*']) || authority.host().is_empty() || bad_port {
+        return None;
+    }
+    Some(entry.to_ascii_lowercase())
+}
+
+/// At most `max` characters of `text`, marked with `…` when cut (for echoing client input in
+/// logs).
+pub(crate) fn shorten(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_owned(),
     }
 }
 
@@ -85,57 +259,4 @@ pub(crate) fn parse_public_url(text: &str) -> Option<(Origin, String)> {
 }
 
 #[cfg(test)]
-mod tests {
-    use http::HeaderValue;
-
-    use super::*;
-
-    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
-        let mut h = HeaderMap::new();
-        for (k, v) in pairs {
-            h.append(*k, HeaderValue::from_static(v));
-        }
-        h
-    }
-
-    fn origin(o: Option<Origin>) -> Option<String> {
-        o.map(|o| o.url)
-    }
-
-    #[test]
-    fn trusted_hosts_follow_forwarded_headers() {
-        let r = OriginResolver::new(None, true);
-        let uri: Uri = "/auth/session".parse().expect("uri");
-        let h = headers(&[("host", "127.0.0.1:3000")]);
-        assert_eq!(
-            origin(r.resolve(&uri, &h)).as_deref(),
-            Some("http://127.0.0.1:3000")
-        );
-        let h = headers(&[
-            ("host", "127.0.0.1"),
-            ("x-forwarded-host", "example.com, proxy.internal"),
-            ("x-forwarded-proto", "https"),
-        ]);
-        let o = r.resolve(&uri, &h).expect("origin");
-        assert_eq!((o.url.as_str(), o.https), ("https://example.com", true));
-        assert_eq!(r.resolve(&uri, &HeaderMap::new()), None);
-        let h = headers(&[("host", "evil@host")]);
-        assert_eq!(r.resolve(&uri, &h), None);
-        let h = headers(&[("host", "a"), ("x-forwarded-proto", "gopher")]);
-        assert_eq!(r.resolve(&uri, &h), None);
-    }
-
-    #[test]
-    fn a_configured_url_wins_and_untrusted_hosts_give_nothing() {
-        let (fixed, path) = parse_public_url("https://app.example.com/api/auth/").expect("url");
-        assert_eq!(path, "/api/auth");
-        let r = OriginResolver::new(Some(fixed), false);
-        let uri: Uri = "/x".parse().expect("uri");
-        let h = headers(&[("host", "evil.test"), ("x-forwarded-host", "evil.test")]);
-        assert_eq!(
-            origin(r.resolve(&uri, &h)).as_deref(),
-            Some("https://app.example.com")
-        );
-        assert_eq!(OriginResolver::new(None, false).resolve(&uri, &h), None);
-    }
-}
+mod tests;

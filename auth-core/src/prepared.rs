@@ -2,10 +2,10 @@
 //! tables, derived keys, the session strategy, caches. Requests only read it; the public
 //! `Auth` is an `Arc` of it.
 
-use std::{collections::HashMap, sync::Arc};
+use std::sync::Arc;
 
 use crate::{
-    adapter::Adapter,
+    adapter::{Adapter, MemoryRateLimiter},
     callbacks::{Callbacks, Events},
     clock::Clock,
     config::{AuthConfig, Pages},
@@ -39,8 +39,8 @@ pub(crate) struct Prepared {
     /// The store, when there is one (account linking; email providers hold their own handle).
     pub(crate) adapter: Option<Arc<dyn Adapter>>,
     pub(crate) sessions: Sessions,
-    /// When each address last requested magic links (for the email rate limit).
-    pub(crate) link_requests: std::sync::Mutex<HashMap<String, Vec<i64>>>,
+    /// The email rate limit's counters when the store keeps none (one process only).
+    pub(crate) rate_limits: MemoryRateLimiter,
     pub(crate) pages: Pages,
     pub(crate) theme: Theme,
     pub(crate) callbacks: Arc<dyn Callbacks>,
@@ -54,6 +54,7 @@ impl Prepared {
     /// Validates `config` (Auth.js's assertions, each a [`ConfigError`]) and prepares it.
     pub(crate) fn new(config: AuthConfig) -> Result<Self, ConfigError> {
         config.check_globals()?;
+        let host_trust = config.host_trust()?;
         let (fixed_origin, url_path) = match &config.url {
             Some(url) => {
                 let (origin, path) =
@@ -107,7 +108,7 @@ impl Prepared {
             providers,
             csrf_secret: config.secrets.joined(),
             base_path,
-            origin: OriginResolver::new(fixed_origin, config.trust_host.unwrap_or(false)),
+            origin: OriginResolver::new(fixed_origin, host_trust, config.trusted_proxy_hops),
             use_secure_cookies: config.use_secure_cookies,
             check_keys_secure: CheckKeys::new(&config.secrets, &cookies_secure),
             check_keys_plain: CheckKeys::new(&config.secrets, &cookies_plain),
@@ -118,7 +119,7 @@ impl Prepared {
             metadata: MetadataCache::default(),
             adapter: config.adapter,
             sessions,
-            link_requests: std::sync::Mutex::new(HashMap::new()),
+            rate_limits: MemoryRateLimiter::default(),
             pages: config.pages,
             theme: config.theme,
             callbacks: config.callbacks,

@@ -4,7 +4,10 @@
 use bytes::Bytes;
 use http::{
     HeaderMap, HeaderValue, Response, StatusCode,
-    header::{CACHE_CONTROL, CONTENT_TYPE, EXPIRES, LOCATION, PRAGMA, SET_COOKIE},
+    header::{
+        CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, EXPIRES, LOCATION, PRAGMA,
+        SET_COOKIE, X_FRAME_OPTIONS,
+    },
 };
 use serde_json::Value;
 
@@ -130,6 +133,15 @@ impl AuthResponse {
             }
             ResponseBody::Html(html) => {
                 headers.insert(CONTENT_TYPE, HeaderValue::from_static("text/html"));
+                // The built-in pages hold forms (sign in, sign out, confirm a link): no site may
+                // frame them to trick a click (beyond Auth.js).
+                headers.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+                if !headers.contains_key(CONTENT_SECURITY_POLICY) {
+                    headers.insert(
+                        CONTENT_SECURITY_POLICY,
+                        HeaderValue::from_static("frame-ancestors 'none'"),
+                    );
+                }
                 Bytes::from(html)
             }
             ResponseBody::Script(script) => {

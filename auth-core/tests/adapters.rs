@@ -179,7 +179,18 @@ macro_rules! conformance {
                     concurrent_first_sign_in,
                     concurrent_first_sign_in_distinct_emails,
                     concurrent_verification_token_use,
+                    rate_limits,
+                    concurrent_rate_limit_hits,
                 );
+
+                /// The store keeps its own rate limiter (the core's in-memory one would not be
+                /// shared between servers).
+                #[tokio::test]
+                async fn keeps_a_rate_limiter() {
+                    let store = $store::new().await;
+                    assert!(store.adapter.rate_limiter().is_some());
+                    store.finish().await;
+                }
 
                 /// Every check in turn on one store: the checks do not disturb each other.
                 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -238,12 +249,19 @@ async fn sqlite_connect_creates_the_file_and_keeps_data_across_reopens() {
         .expect("connect (create)");
     assert!(path.exists(), "connect must create the database file");
     first.create_user(user.clone()).await.expect("create_user");
+    let limiter = first.rate_limiter().expect("a rate limiter");
+    let hit = limiter.hit("email:bob@example.com", 60_000, 1_000).await;
+    assert_eq!(hit.expect("hit"), 1);
     first.pool().close().await;
 
     let second = SqliteAdapter::connect(&url)
         .await
         .expect("connect (reopen)");
     second.migrate().await.expect("migrate twice is a no-op");
+    // Rate-limit counters survive a restart (issue 12, finding 5).
+    let limiter = second.rate_limiter().expect("a rate limiter");
+    let hit = limiter.hit("email:bob@example.com", 60_000, 2_000).await;
+    assert_eq!(hit.expect("hit"), 2, "the count must survive reopening");
     assert_eq!(
         second.get_user(&user.id).await.expect("get_user"),
         Some(user),
@@ -297,8 +315,9 @@ async fn postgres_connect_runs_the_migrations_once() {
     .await
     .expect("count the tables");
     assert_eq!(
-        tables, 6,
-        "users, accounts, sessions, verification_token, authenticators, _authjs_migrations"
+        tables, 7,
+        "users, accounts, sessions, verification_token, authenticators, authjs_rate_limits, \
+         _authjs_migrations"
     );
     drop_schema(&schema).await;
 }

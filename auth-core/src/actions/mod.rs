@@ -94,7 +94,7 @@ pub(crate) fn error_response(
 fn log_error(error: &Error) {
     let kind = error.kind().type_name();
     let source = std::error::Error::source(error).map(ToString::to_string);
-    if error.kind().is_client_safe() {
+    if error.is_client_caused() {
         tracing::warn!(target: "auth_core", kind, message = error.message(), source, "[auth][warn] {kind}");
     } else {
         tracing::error!(target: "auth_core", kind, message = error.message(), source, "[auth][error] {kind}");

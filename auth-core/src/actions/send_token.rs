@@ -5,40 +5,45 @@ use serde_json::Value;
 
 use super::login::{self, Verified};
 use crate::{
-    adapter::Timestamp,
-    adapter::VerificationToken,
+    adapter::{RateLimiter, Timestamp, VerificationToken},
     context::RequestContext,
     csrf,
     error::{Error, ErrorKind},
     mail::VerificationMessage,
     model::{Account, User},
-    providers::{EmailProvider, EmailSignIn, ProviderKind},
+    providers::{EmailSignIn, ProviderKind},
     random,
     response::AuthResponse,
 };
 
-/// Whether `email` asked for too many links lately (and records this request if not).
-fn over_limit(ctx: &RequestContext<'_>, provider: &EmailProvider, email: &str) -> bool {
+/// The rate-limit key of an address: the provider, then the address with any `+tag` of the
+/// local part folded away (`bob+1@x` counts as `bob@x`).
+pub(crate) fn rate_limit_key(provider_id: &str, email: &str) -> String {
+    let (local, domain) = email.rsplit_once('@').unwrap_or((email, ""));
+    let local = local.split_once('+').map_or(local, |(base, _)| base);
+    format!("{provider_id}:{local}@{domain}")
+}
+
+/// Whether `email` asked for too many links in the current window; counts this request in the
+/// store's rate limiter (shared by every server on it, kept across restarts), or in this
+/// process when the store keeps none. One counter row per address: constant work.
+async fn over_limit(
+    ctx: &RequestContext<'_>,
+    email_provider: &EmailSignIn,
+    email: &str,
+) -> Result<bool, Error> {
+    let provider = &email_provider.provider;
     let Some(limit) = provider.rate_limit else {
-        return false;
+        return Ok(false);
     };
     let window = i64::try_from(limit.per.as_millis()).unwrap_or(i64::MAX);
-    let mut requests = ctx
-        .auth
-        .link_requests
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    // Forget addresses whose requests all left the window, so the map stays small.
-    requests.retain(|_, times| times.iter().any(|t| ctx.now_ms - t < window));
-    let times = requests
-        .entry(format!("{}:{email}", provider.id))
-        .or_default();
-    times.retain(|t| ctx.now_ms - t < window);
-    if times.len() >= usize::try_from(limit.max).unwrap_or(usize::MAX) {
-        return true;
-    }
-    times.push(ctx.now_ms);
-    false
+    let key = rate_limit_key(&provider.id, email);
+    let limiter: &dyn RateLimiter = match email_provider.adapter.rate_limiter() {
+        Some(limiter) => limiter,
+        None => &ctx.auth.rate_limits,
+    };
+    let hits = limiter.hit(&key, window, ctx.now_ms).await?;
+    Ok(hits > u64::from(limit.max))
 }
 
 pub(super) async fn send_link(
@@ -57,6 +62,7 @@ pub(super) async fn send_link(
             ErrorKind::Configuration,
             format!("invalid email address: {why}"),
         )
+        .caused_by_client()
     })?;
     let user = match adapter.get_user_by_email(&email).await? {
         Some(stored) => User::from(&stored),
@@ -77,7 +83,7 @@ pub(super) async fn send_link(
     if let Some(redirect) = login::ask_sign_in(ctx, &verified).await? {
         return Ok(redirect);
     }
-    if over_limit(ctx, provider, &email) {
+    if over_limit(ctx, email_provider, &email).await? {
         tracing::warn!(target: "auth_core", provider = %provider.id, "[auth][warn] EmailSignin: too many sign-in links requested for one address");
         let page = match &ctx.auth.pages.sign_in {
             Some(page) => format!("{}{page}", ctx.origin.url),
@@ -128,4 +134,20 @@ pub(super) async fn send_link(
         ctx.action_url("verify-request"),
         crate::encoding::encode_component(&provider.id)
     )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rate_limit_key;
+
+    #[test]
+    fn plus_tags_share_a_key() {
+        assert_eq!(rate_limit_key("email", "bob+1@x.test"), "email:bob@x.test");
+        assert_eq!(rate_limit_key("email", "bob@x.test"), "email:bob@x.test");
+        assert_eq!(
+            rate_limit_key("email", "bob++a+b@x.test"),
+            "email:bob@x.test"
+        );
+        assert_ne!(rate_limit_key("email", "bob@y.test"), "email:bob@x.test");
+    }
 }

@@ -9,7 +9,7 @@ use async_trait::async_trait;
 
 use super::{
     Adapter, AdapterAccount, AdapterSession, AdapterUser, Authenticator, LinkOutcome,
-    SessionUpdate, UserUpdate, VerificationToken, adapter_error,
+    MemoryRateLimiter, RateLimiter, SessionUpdate, UserUpdate, VerificationToken, adapter_error,
 };
 use crate::{Error, Result};
 
@@ -25,6 +25,7 @@ use crate::{Error, Result};
 #[derive(Debug, Clone, Default)]
 pub struct MemoryAdapter {
     state: Arc<Mutex<State>>,
+    limits: MemoryRateLimiter,
 }
 
 #[derive(Debug, Default)]
@@ -352,5 +353,8 @@ impl Adapter for MemoryAdapter {
         };
         authenticator.counter = counter;
         Ok(authenticator.clone())
+    }
+    fn rate_limiter(&self) -> Option<&dyn RateLimiter> {
+        Some(&self.limits)
     }
 }

@@ -12,6 +12,7 @@
 
 mod memory;
 mod models;
+mod rate_limit;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod sql;
 #[cfg(feature = "testing")]
@@ -25,6 +26,7 @@ pub use models::{
     AdapterAccount, AdapterSession, AdapterUser, Authenticator, SessionUpdate, Timestamp,
     UserUpdate, VerificationToken,
 };
+pub use rate_limit::{MemoryRateLimiter, RateLimiter, window_start};
 #[cfg(feature = "postgres")]
 pub use sql::postgres::PostgresAdapter;
 #[cfg(feature = "sqlite")]
@@ -121,4 +123,11 @@ pub trait Adapter: Send + Sync + 'static {
         credential_id: &str,
         counter: i64,
     ) -> Result<Authenticator>;
+
+    /// The store's fixed-window counters (the email provider's link limit), shared by every
+    /// server on the store. The built-in stores return themselves; the default `None` makes
+    /// the core count in its own process's memory (and say so at start-up).
+    fn rate_limiter(&self) -> Option<&dyn RateLimiter> {
+        None
+    }
 }

@@ -42,6 +42,23 @@ pub(super) fn apply(config: &mut AuthConfig, get: &dyn Fn(&str) -> Option<String
         }
     }
 
+    if config.trusted_hosts.is_empty()
+        && let Some(list) = non_empty(get, "AUTH_TRUSTED_HOSTS")
+    {
+        config.trusted_hosts = list
+            .split(',')
+            .map(str::trim)
+            .filter(|h| !h.is_empty())
+            .map(str::to_owned)
+            .collect();
+    }
+    if let Some(hops) =
+        non_empty(get, "AUTH_TRUSTED_PROXY_HOPS").and_then(|h| h.trim().parse::<usize>().ok())
+        && config.trusted_proxy_hops == 1
+    {
+        config.trusted_proxy_hops = hops;
+    }
+
     if config.redirect_proxy_url.is_none() {
         config.redirect_proxy_url = non_empty(get, "AUTH_REDIRECT_PROXY_URL");
     }
@@ -97,5 +114,17 @@ mod tests {
         assert_eq!(c.trust_host, Some(true));
         let c = AuthConfig::new().env_defaults_from(env(&[]));
         assert_eq!(c.trust_host, None);
+        let c = AuthConfig::new().env_defaults_from(env(&[
+            (
+                "AUTH_TRUSTED_HOSTS",
+                "app.example.com, admin.example.com:8443,",
+            ),
+            ("AUTH_TRUSTED_PROXY_HOPS", "2"),
+        ]));
+        assert_eq!(
+            c.trusted_hosts,
+            ["app.example.com", "admin.example.com:8443"]
+        );
+        assert_eq!(c.trusted_proxy_hops, 2);
     }
 }

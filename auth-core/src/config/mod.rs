@@ -46,6 +46,8 @@ pub struct AuthConfig {
     pub(crate) base_path: Option<String>,
     pub(crate) url: Option<String>,
     pub(crate) trust_host: Option<bool>,
+    pub(crate) trusted_hosts: Vec<String>,
+    pub(crate) trusted_proxy_hops: usize,
     pub(crate) use_secure_cookies: Option<bool>,
     pub(crate) cookies: HashMap<CookieKind, CookieOverride>,
     pub(crate) session: SessionOptions,
@@ -77,6 +79,8 @@ impl fmt::Debug for AuthConfig {
             .field("base_path", &self.base_path)
             .field("url", &self.url)
             .field("trust_host", &self.trust_host)
+            .field("trusted_hosts", &self.trusted_hosts)
+            .field("trusted_proxy_hops", &self.trusted_proxy_hops)
             .field("use_secure_cookies", &self.use_secure_cookies)
             .field("cookies", &self.cookies)
             .field("session", &self.session)
@@ -99,6 +103,8 @@ impl AuthConfig {
             base_path: None,
             url: None,
             trust_host: None,
+            trusted_hosts: Vec::new(),
+            trusted_proxy_hops: 1,
             use_secure_cookies: None,
             cookies: HashMap::new(),
             session: SessionOptions::default(),
@@ -196,11 +202,40 @@ impl AuthConfig {
         self
     }
 
-    /// Trusts the `Host` and `X-Forwarded-Host`/`X-Forwarded-Proto` headers to tell the origin
-    /// (`AUTH_TRUST_HOST`). Only turn this on behind a proxy that sets them, or in development.
+    /// Trusts the `Host` and `X-Forwarded-Host`/`X-Forwarded-Proto` (or RFC 7239 `Forwarded`)
+    /// headers to tell the origin of any host (`AUTH_TRUST_HOST`), as Auth.js does. Only turn
+    /// this on behind a proxy that sets them; prefer [`url`](Self::url) or
+    /// [`trusted_hosts`](Self::trusted_hosts). `build()` logs a warning when it is on without a
+    /// URL.
+    ///
+    /// Without a URL and without trust, only loopback hosts (`localhost`, `127.0.0.0/8`,
+    /// `[::1]`, any port) are served, so development needs no setting; any other host gets
+    /// `400`. With a URL, the headers are never read.
     #[must_use]
     pub fn trust_host(mut self, trust: bool) -> Self {
         self.trust_host = Some(trust);
+        self
+    }
+
+    /// Trusts the forwarded headers, like [`trust_host`](Self::trust_host), but only for these
+    /// hosts (`AUTH_TRUSTED_HOSTS`, comma-separated): `app.example.com` (any port) or
+    /// `app.example.com:8443`. Requests for any other host get `400`.
+    #[must_use]
+    pub fn trusted_hosts<I, S>(mut self, hosts: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.trusted_hosts = hosts.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// How many proxies append to `X-Forwarded-Host`/`X-Forwarded-Proto`/`Forwarded`
+    /// (`AUTH_TRUSTED_PROXY_HOPS`, default 1): the value used is this many from the right, so
+    /// values a client sent (on the left) are never used. `0` counts as 1.
+    #[must_use]
+    pub fn trusted_proxy_hops(mut self, hops: usize) -> Self {
+        self.trusted_proxy_hops = hops;
         self
     }
 
@@ -302,8 +337,9 @@ impl AuthConfig {
     /// Fills unset options from the variables `get` returns:
     /// `AUTH_SECRET` and `AUTH_SECRET_1..3` (the highest number encrypts; `NEXTAUTH_SECRET` as a
     /// fallback), `AUTH_URL` (or `NEXTAUTH_URL`; also sets the base path from its path and
-    /// trusts the host), `AUTH_TRUST_HOST`, each OAuth provider's `AUTH_<ID>_ID`/`_SECRET`/`_ISSUER`
-    /// and each email provider's `AUTH_<ID>_KEY`.
+    /// trusts the host), `AUTH_TRUST_HOST`, `AUTH_TRUSTED_HOSTS` (comma-separated),
+    /// `AUTH_TRUSTED_PROXY_HOPS`, each OAuth provider's `AUTH_<ID>_ID`/`_SECRET`/`_ISSUER` and
+    /// each email provider's `AUTH_<ID>_KEY`.
     #[must_use]
     pub fn env_defaults_from(mut self, get: impl Fn(&str) -> Option<String>) -> Self {
         env::apply(&mut self, &get);

@@ -8,9 +8,15 @@ fn base() -> AuthConfig {
 
 #[test]
 fn each_assertion_has_its_error() {
+    // Neither a URL nor trust: no longer a build error (only loopback hosts are served).
+    assert!(AuthConfig::new().secret("s").build().is_ok());
     assert_eq!(
-        AuthConfig::new().secret("s").build().err(),
-        Some(ConfigError::UntrustedHost)
+        AuthConfig::new()
+            .secret("s")
+            .trusted_hosts(["user@evil.test"])
+            .build()
+            .err(),
+        Some(ConfigError::InvalidTrustedHost("user@evil.test".into()))
     );
     assert_eq!(
         AuthConfig::new().trust_host(true).build().err(),

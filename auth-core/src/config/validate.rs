@@ -2,14 +2,17 @@
 //! `lib/utils/assert.ts`); each provider's own are made where it is prepared.
 
 use super::{AuthConfig, SessionStrategy};
-use crate::{error::ConfigError, providers::Provider};
+use crate::{
+    error::ConfigError,
+    origin::{HostTrust, parse_trusted_host},
+    providers::Provider,
+};
 
 impl AuthConfig {
-    /// Host trust, the secret and the lifetimes, checked before any provider.
+    /// The secret and the lifetimes, checked before any provider. (Host trust is no longer a
+    /// build error: without a URL or trust, only loopback hosts are served; see
+    /// [`host_trust`](Self::host_trust).)
     pub(crate) fn check_globals(&self) -> Result<(), ConfigError> {
-        if self.url.is_none() && self.trust_host != Some(true) {
-            return Err(ConfigError::UntrustedHost);
-        }
         if self.secrets.is_empty() {
             return Err(ConfigError::MissingSecret);
         }
@@ -23,6 +26,33 @@ impl AuthConfig {
             return Err(ConfigError::InvalidDuration("jwt.max_age"));
         }
         Ok(())
+    }
+
+    /// Which hosts requests may name when no URL is configured: the trusted-host list, else
+    /// any host with `trust_host` (logged as a warning), else loopback only.
+    pub(crate) fn host_trust(&self) -> Result<HostTrust, ConfigError> {
+        if !self.trusted_hosts.is_empty() {
+            let list = self
+                .trusted_hosts
+                .iter()
+                .map(|h| {
+                    parse_trusted_host(h).ok_or_else(|| ConfigError::InvalidTrustedHost(h.clone()))
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            return Ok(HostTrust::List(list));
+        }
+        if self.trust_host == Some(true) {
+            if self.url.is_none() {
+                tracing::warn!(
+                    target: "auth_core",
+                    "[auth][warn] trust-host: every Host and X-Forwarded-Host is trusted to tell \
+                     the origin of links and redirects; set AUTH_URL, or AUTH_TRUSTED_HOSTS to \
+                     the hosts your proxy serves"
+                );
+            }
+            return Ok(HostTrust::Any);
+        }
+        Ok(HostTrust::Loopback)
     }
 
     /// The session strategy against the store and the providers, checked after the providers.

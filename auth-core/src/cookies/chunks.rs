@@ -2,50 +2,68 @@
 
 use super::{CHUNK_SIZE, CookieSpec, RequestCookies, SetCookie};
 
+/// Chunk indexes from this one on are ignored: a session needs a handful of ~4 KB chunks (a
+/// browser keeps about 180 KB of cookies per site), so `name.64` and above are never read,
+/// joined or cleared. This bounds the work per request and the `Set-Cookie` headers per answer.
+pub(crate) const MAX_CHUNKS: u32 = 64;
+
 /// The session cookie as the request carried it: one cookie or chunks `.0`, `.1`, ….
 #[derive(Debug, Clone, Default)]
 pub(crate) struct SessionCookies {
-    /// Every session cookie name present in the request (bare or numbered), in request order.
+    /// Every session cookie name present in the request (bare or a chunk below
+    /// [`MAX_CHUNKS`]), once each, in request order: at most `MAX_CHUNKS + 1` names.
     present: Vec<String>,
     /// The joined token; empty when absent.
     token: String,
 }
 
+/// The chunk index of a cookie name's rest after the session name: `""` is the bare cookie
+/// (`Some(None)`), `.N` a chunk with `N` in canonical decimal (no sign, no leading zero) below
+/// [`MAX_CHUNKS`]; anything else is not a session cookie (`None`).
+fn chunk_index(rest: &str) -> Option<Option<u32>> {
+    if rest.is_empty() {
+        return Some(None);
+    }
+    let digits = rest.strip_prefix('.')?;
+    let canonical = !digits.is_empty()
+        && digits.len() <= 2
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && (digits == "0" || !digits.starts_with('0'));
+    if !canonical {
+        return None;
+    }
+    let n: u32 = digits.parse().ok()?;
+    (n < MAX_CHUNKS).then_some(Some(n))
+}
+
 impl SessionCookies {
-    /// Reads the session token from `cookies`. Numbered chunks win over a bare cookie and are
-    /// joined in numeric order.
+    /// Reads the session token from `cookies`, in one pass (linear in the number of cookies).
+    /// Numbered chunks win over a bare cookie and are joined in numeric order; the first
+    /// occurrence of a name wins.
     pub(crate) fn read(cookies: &RequestCookies, name: &str) -> Self {
         let mut present = Vec::new();
-        let mut bare = None;
-        let mut chunks: Vec<(u32, &str)> = Vec::new();
+        let mut bare: Option<Option<&str>> = None;
+        let mut chunks: [Option<&str>; MAX_CHUNKS as usize] = [None; MAX_CHUNKS as usize];
+        let mut seen: u64 = 0;
         for (cookie, value) in cookies.iter() {
-            let Some(rest) = cookie.strip_prefix(name) else {
+            let Some(index) = cookie.strip_prefix(name).and_then(chunk_index) else {
                 continue;
             };
-            let index = if rest.is_empty() {
-                None
-            } else if let Some(n) = rest.strip_prefix('.').and_then(|n| n.parse::<u32>().ok()) {
-                Some(n)
-            } else {
-                continue;
-            };
-            if present.iter().any(|p| p == cookie) {
-                continue;
+            let value = (!value.is_empty()).then_some(value);
+            match index {
+                None if bare.is_none() => bare = Some(value),
+                Some(n) if seen & (1 << n) == 0 => {
+                    seen |= 1 << n;
+                    chunks[n as usize] = value;
+                }
+                _ => continue,
             }
             present.push(cookie.to_owned());
-            if value.is_empty() {
-                continue;
-            }
-            match index {
-                None => bare = Some(value),
-                Some(n) => chunks.push((n, value)),
-            }
         }
-        let token = if chunks.is_empty() {
-            bare.unwrap_or_default().to_owned()
+        let token = if chunks.iter().any(Option::is_some) {
+            chunks.iter().flatten().copied().collect()
         } else {
-            chunks.sort_by_key(|(n, _)| *n);
-            chunks.iter().map(|(_, v)| *v).collect()
+            bare.flatten().unwrap_or_default().to_owned()
         };
         Self { present, token }
     }
@@ -74,6 +92,12 @@ impl SessionCookies {
             .collect();
         if chunks.len() > 1 {
             tracing::debug!(chunks = chunks.len(), "CHUNKING_SESSION_COOKIE");
+        }
+        if chunks.len() > MAX_CHUNKS as usize {
+            tracing::error!(
+                chunks = chunks.len(),
+                "the session cookie needs more chunks than are read back: the session is too large"
+            );
         }
         for (name, chunk) in names.into_iter().zip(chunks) {
             let mut cookie = SetCookie::new(spec, chunk);

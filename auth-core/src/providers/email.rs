@@ -211,33 +211,69 @@ impl EmailProvider {
     }
 }
 
-/// Auth.js's default normaliser: Unicode NFKC-like folding of full-width `＠` and small `﹫`
-/// is refused rather than folded; lower-cases and trims; refuses quotes, a missing or repeated
-/// `@`, and keeps only the first of comma-separated domains (`a@b.com,evil.com` → `a@b.com`).
+/// The longest address accepted: a forward-path of 256 octets, less the angle brackets
+/// (RFC 5321 §4.5.3.1.3).
+const MAX_ADDRESS: usize = 254;
+/// The longest local part (RFC 5321 §4.5.3.1.1).
+const MAX_LOCAL: usize = 64;
+
+/// Auth.js's default normaliser, made strict: Unicode NFKC (as Auth.js, so fullwidth `ｂｏｂ`
+/// is `bob`), trimmed and lower-cased; only the first of comma-separated domains is kept
+/// (`a@b.com,evil.com` → `a@b.com`, as Auth.js does). Then the address must be one an SMTP
+/// envelope reads exactly as written, so the stored identifier is the recipient: exactly one
+/// `@`; a local part of letters, digits and ``!#$%&*+-/=?^_{|}~`` in dot-separated runs; a
+/// domain of letters, digits and `-` in dot-separated labels; nothing else: no `<` `>`,
+/// quotes, whitespace, control, format (zero-width) or other characters; at most 64 bytes
+/// before the `@` and 254 in all.
 pub fn default_normalize(input: &str) -> Result<String, String> {
-    let trimmed = input.trim();
+    use unicode_normalization::UnicodeNormalization;
+
+    let folded: String = input.nfkc().collect();
+    let trimmed = folded.trim();
     if trimmed.is_empty() {
         return Err("Missing email from request body.".into());
     }
-    // NFKC would turn these into `@`, smuggling a second address past the split below.
-    if trimmed.contains(['＠', '﹫', '"']) {
-        return Err("the email address holds a character that is not allowed".into());
-    }
     let lower = trimmed.to_lowercase();
-    let parts: Vec<&str> = lower.split('@').collect();
-    let [local, domain] = parts.as_slice() else {
+    let mut parts = lower.split('@');
+    let (Some(local), Some(domain), None) = (parts.next(), parts.next(), parts.next()) else {
         return Err("the email address must hold exactly one @".into());
     };
-    let domain = domain.split(',').next().unwrap_or_default().trim();
-    let local = local.trim();
-    if local.is_empty()
-        || domain.is_empty()
-        || local.contains(char::is_whitespace)
-        || domain.contains(char::is_whitespace)
-    {
+    let domain = domain.split(',').next().unwrap_or_default();
+    if !valid_local(local) || !valid_domain(domain) {
         return Err("the email address is not valid".into());
     }
-    Ok(format!("{local}@{domain}"))
+    let address = format!("{local}@{domain}");
+    if local.len() > MAX_LOCAL || address.len() > MAX_ADDRESS {
+        return Err("the email address is too long".into());
+    }
+    Ok(address)
+}
+
+/// A letter or digit of any script (never a format, control, space or symbol character).
+fn alphanumeric(c: char) -> bool {
+    c.is_alphanumeric()
+}
+
+/// A dot-atom local part without quotes (RFC 5322 §3.2.3, less `'` and `` ` ``).
+fn valid_local(local: &str) -> bool {
+    !local.is_empty()
+        && local.split('.').all(|run| {
+            !run.is_empty()
+                && run
+                    .chars()
+                    .all(|c| alphanumeric(c) || "!#$%&*+-/=?^_{|}~".contains(c))
+        })
+}
+
+/// A host name: dot-separated labels of letters, digits and inner `-`.
+fn valid_domain(domain: &str) -> bool {
+    domain.split('.').all(|label| {
+        !label.is_empty()
+            && label.len() <= 63
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+            && label.chars().all(|c| alphanumeric(c) || c == '-')
+    })
 }
 
 #[cfg(test)]
@@ -249,6 +285,19 @@ mod tests {
         let ok = |s: &str| default_normalize(s).expect("valid");
         assert_eq!(ok(" Foo@Example.COM "), "foo@example.com");
         assert_eq!(ok("foo@example.com,evil.com"), "foo@example.com");
+        // NFKC folds fullwidth letters, as Auth.js does: one account, not two.
+        assert_eq!(
+            ok("\u{FF42}\u{FF4F}\u{FF42}@example.com"),
+            "bob@example.com"
+        );
+        assert_eq!(ok("bob+tag@sub.example.co.uk"), "bob+tag@sub.example.co.uk");
+        assert_eq!(ok("bob@localhost"), "bob@localhost");
+        assert_eq!(
+            ok("jos\u{E9}@b\u{FC}cher.example"),
+            "jos\u{E9}@b\u{FC}cher.example"
+        );
+        let long = format!("{}@example.com", "a".repeat(65));
+        assert!(default_normalize(&long).is_err());
         for bad in [
             "",
             "   ",
@@ -260,6 +309,22 @@ mod tests {
             "@example.com",
             "foo@",
             "foo bar@example.com",
+            // Issue 12, finding 7: what a mailer would read differently from what is stored.
+            "x<victim@evil.test>",
+            "victim@evil.test>",
+            "bob@example.com\u{200B}",
+            "bo\u{200B}b@example.com",
+            "bob\u{0}@example.com",
+            "bob@exa\u{0}mple.com",
+            "'bob'@example.com",
+            "bob(comment)@example.com",
+            "bob@[127.0.0.1]",
+            "bob@example..com",
+            ".bob@example.com",
+            "bo..b@example.com",
+            "bob@-example.com",
+            "bob\\@example.com",
+            "bob@example.com\r\nRCPT TO:<x@evil.test>",
         ] {
             assert!(default_normalize(bad).is_err(), "{bad:?}");
         }

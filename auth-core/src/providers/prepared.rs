@@ -140,6 +140,15 @@ impl PreparedProvider {
                 if provider.max_age <= 0 {
                     return Err(ConfigError::InvalidDuration("email max_age"));
                 }
+                if provider.rate_limit.is_some() && adapter.rate_limiter().is_none() {
+                    tracing::warn!(
+                        target: "auth_core",
+                        provider = %provider.id,
+                        "[auth][warn] the adapter keeps no rate limiter: magic-link requests are \
+                         counted in this process only (not shared between servers, reset by a \
+                         restart)"
+                    );
+                }
                 Self::Email(Box::new(EmailSignIn {
                     provider: prepare_email(*provider, around)?,
                     adapter,

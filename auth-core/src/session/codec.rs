@@ -100,6 +100,7 @@ impl TokenCodec {
                         "the session token could not be decoded",
                     )
                     .with_source(e)
+                    .caused_by_client()
                 }),
         }
     }

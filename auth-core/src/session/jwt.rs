@@ -77,7 +77,12 @@ impl Sessions {
         match self.refresh_jwt(presented, why).await {
             Ok(answer) => answer,
             Err(error) => {
-                tracing::error!(target: "auth_core", kind = error.kind().type_name(), message = error.message(), "[auth][error] JWTSessionError");
+                // A cookie that does not decode is the client's; a failing callback is not.
+                if error.is_client_caused() {
+                    tracing::warn!(target: "auth_core", kind = error.kind().type_name(), message = error.message(), "[auth][warn] JWTSessionError");
+                } else {
+                    tracing::error!(target: "auth_core", kind = error.kind().type_name(), message = error.message(), "[auth][error] JWTSessionError");
+                }
                 SessionAnswer::none(presented.cookies.clear(self.cookie(presented.secure)))
             }
         }

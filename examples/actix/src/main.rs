@@ -6,9 +6,12 @@
 //!
 //! Sign in at <http://127.0.0.1:3000/auth/signin> as `alice` / `wonderland`.
 
+use std::time::Duration;
+
 use actix_web::{App, HttpResponse, HttpServer, web};
 use auth_actix::{AuthSession, RequireSession};
 use auth_core::Auth;
+use example_demo::limits;
 
 fn html(page: String) -> HttpResponse {
     HttpResponse::Ok()
@@ -50,6 +53,13 @@ fn main() {
             }
         };
         let server = HttpServer::new(move || App::new().configure(app(auth.clone())))
+            // Slow clients: the request head must arrive in time, idle connections close, and
+            // each worker holds a bounded number of connections.
+            .client_request_timeout(limits::HEADER_READ_TIMEOUT)
+            .client_disconnect_timeout(Duration::from_secs(5))
+            .keep_alive(limits::KEEP_ALIVE)
+            .max_connections(limits::MAX_CONNECTIONS)
+            .max_connection_rate(256)
             .bind(address)
             .inspect_err(|error| tracing::error!(%error, %address, "cannot listen"))?;
         tracing::info!("example-actix listening on http://{address}");

@@ -8,7 +8,16 @@
 
 use auth_axum::{AuthRouterExt, AuthSession, RequireSession};
 use auth_core::Auth;
+use std::sync::Arc;
+
 use axum::{Router, response::Html, routing::get};
+use example_demo::limits;
+use hyper::server::conn::http1;
+use hyper_util::{
+    rt::{TokioIo, TokioTimer},
+    service::TowerToHyperService,
+};
+use tokio::sync::Semaphore;
 
 /// The app: home, a protected page, and the Auth.js routes under `/auth`.
 fn app(auth: Auth) -> Router {
@@ -48,7 +57,38 @@ async fn main() {
         }
     };
     tracing::info!("example-axum listening on http://{address}");
-    if let Err(error) = axum::serve(listener, app(auth)).await {
-        tracing::error!(%error, "server error");
+    serve(listener, app(auth)).await;
+}
+
+/// `axum::serve` with bounds for slow clients, which it has no settings for: hyper's own
+/// header read timeout, a lifetime per connection (a body trickled byte by byte), and at most
+/// `MAX_CONNECTIONS` connections (further ones wait in the listen backlog).
+async fn serve(listener: tokio::net::TcpListener, app: Router) {
+    let permits = Arc::new(Semaphore::new(limits::MAX_CONNECTIONS));
+    loop {
+        let Ok(permit) = Arc::clone(&permits).acquire_owned().await else {
+            return;
+        };
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            Err(error) => {
+                tracing::warn!(%error, "accept failed");
+                continue;
+            }
+        };
+        let service = TowerToHyperService::new(app.clone());
+        tokio::spawn(async move {
+            let mut http = http1::Builder::new();
+            http.timer(TokioTimer::new())
+                .header_read_timeout(limits::HEADER_READ_TIMEOUT)
+                .keep_alive(true);
+            let connection = http.serve_connection(TokioIo::new(stream), service);
+            match tokio::time::timeout(limits::CONNECTION_LIFETIME, connection).await {
+                Ok(Err(error)) => tracing::debug!(%error, "connection ended"),
+                Err(_) => tracing::debug!("connection closed at its lifetime"),
+                Ok(Ok(())) => {}
+            }
+            drop(permit);
+        });
     }
 }

@@ -22,6 +22,24 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite:auth-demo.db";
 /// The secret used when `AUTH_SECRET` is unset. Development only: anyone can read it here.
 pub const DEVELOPMENT_SECRET: &str = "development-only-secret-do-not-use-in-production-0123456789";
 
+/// The connection settings every example applies with its framework's own options, and the
+/// ones we recommend in production (README, "Production settings").
+pub mod limits {
+    use std::time::Duration;
+
+    /// How long a client may take to send a request's head (request line and headers).
+    pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+    /// How long a connection may stay open without activity, between or inside requests.
+    pub const IDLE_TIMEOUT: Duration = Duration::from_secs(30);
+    /// The longest a connection may live (bounds a body trickled byte by byte where the
+    /// framework has no body timeout).
+    pub const CONNECTION_LIFETIME: Duration = Duration::from_secs(60);
+    /// How long a kept-alive connection waits for its next request.
+    pub const KEEP_ALIVE: Duration = Duration::from_secs(5);
+    /// Open connections at once (per worker with actix-web).
+    pub const MAX_CONNECTIONS: usize = 1024;
+}
+
 /// The port the examples listen on: `$PORT`, default 3000.
 pub fn port() -> u16 {
     std::env::var("PORT")
@@ -40,7 +58,8 @@ pub fn init_tracing() {
 /// The demo configuration, from the environment (`AUTH_SECRET`, `AUTH_URL`, …).
 ///
 /// Without `AUTH_SECRET` it falls back to [`DEVELOPMENT_SECRET`] with a loud warning; without
-/// `AUTH_URL` it trusts the `Host` header, which suits a development server on loopback.
+/// `AUTH_URL` only loopback hosts are served (`localhost`, `127.0.0.1`), which suits a
+/// development server; any other `Host` gets `400`.
 pub fn config() -> AuthConfig {
     config_from(|name| std::env::var(name).ok())
 }
@@ -165,9 +184,8 @@ pub fn config_from(get: impl Fn(&str) -> Option<String>) -> AuthConfig {
         );
         config = config.secret(DEVELOPMENT_SECRET);
     }
-    if get("AUTH_URL").is_none() && get("AUTH_TRUST_HOST").is_none() {
-        config = config.trust_host(true);
-    }
+    // No host trust is forced on: without AUTH_URL the core serves loopback hosts only
+    // (localhost, 127.0.0.0/8, [::1]), which is where the demo runs; deployed, set AUTH_URL.
     config.env_defaults_from(get)
 }
 

@@ -43,7 +43,11 @@ async fn main() {
     };
     let address = std::net::SocketAddr::from(([127, 0, 0, 1], example_demo::port()));
     tracing::info!("example-poem listening on http://{address}");
-    if let Err(error) = Server::new(TcpListener::bind(address)).run(app(auth)).await {
+    // Slow clients: a connection with no activity for this long is closed (poem has no
+    // separate header or body timeout, nor a connection cap).
+    let server =
+        Server::new(TcpListener::bind(address)).idle_timeout(example_demo::limits::IDLE_TIMEOUT);
+    if let Err(error) = server.run(app(auth)).await {
         tracing::error!(%error, %address, "server error");
         std::process::exit(1);
     }

@@ -41,7 +41,10 @@ async fn main() {
     // Rocket.toml / ROCKET_* as usual, but the address and port of every example.
     let figment = rocket::Config::figment()
         .merge(("address", "127.0.0.1"))
-        .merge(("port", example_demo::port()));
+        .merge(("port", example_demo::port()))
+        // Rocket 0.5 has no header or body read timeout and no connection cap: only keep-alive
+        // is bounded here; run it behind a proxy that enforces them (README).
+        .merge(("keep_alive", example_demo::limits::KEEP_ALIVE.as_secs()));
     tracing::info!(
         "example-rocket listening on http://127.0.0.1:{}",
         example_demo::port()

@@ -9,7 +9,8 @@
 //! statement is a `&'static str` built by `concat!`.
 //!
 //! The schema follows Auth.js's SQL adapters (`@auth/pg-adapter`): tables `users`, `accounts`,
-//! `sessions`, `verification_token`, plus `authenticators` as in Auth.js's WebAuthn docs, with
+//! `sessions`, `verification_token`, plus `authenticators` as in Auth.js's WebAuthn docs and
+//! `authjs_rate_limits` (fixed-window counters, migration 2), with
 //! camelCase columns quoted (`"userId"`, `"sessionToken"`, ...). Migrations are embedded and
 //! tracked in their own table, `_authjs_migrations`, so they do not collide with an
 //! application's own sqlx migrations in the same database.
@@ -32,15 +33,24 @@ use crate::{Error, adapter::adapter_error, model::ProviderKind};
 /// The table that records which of our migrations ran.
 const MIGRATIONS_TABLE: &str = "_authjs_migrations";
 
-/// The migrator for one dialect: `sql` is its first (and so far only) migration.
-fn migrator(sql: &'static str) -> Migrator {
-    let mut migrator = Migrator::with_migrations(vec![Migration::new(
-        1,
-        Cow::Borrowed("auth.js tables"),
-        MigrationType::Simple,
-        sql.into_sql_str(),
-        false,
-    )]);
+/// The migrator for one dialect: its migrations in order, each `(description, sql)`, numbered
+/// from 1. A migration that ran is never edited (its checksum is recorded): changes are new
+/// migrations appended here.
+fn migrator(migrations: &[(&'static str, &'static str)]) -> Migrator {
+    let migrations = migrations
+        .iter()
+        .zip(1..)
+        .map(|(&(description, sql), version)| {
+            Migration::new(
+                version,
+                Cow::Borrowed(description),
+                MigrationType::Simple,
+                sql.into_sql_str(),
+                false,
+            )
+        })
+        .collect();
+    let mut migrator = Migrator::with_migrations(migrations);
     migrator.dangerous_set_table_name(MIGRATIONS_TABLE);
     migrator
 }

@@ -11,8 +11,15 @@ use sqlx::{
 use super::{db_error, migrate_error, migrator};
 use crate::Result;
 
-static MIGRATOR: LazyLock<Migrator> =
-    LazyLock::new(|| migrator(include_str!("migrations/postgres.sql")));
+static MIGRATOR: LazyLock<Migrator> = LazyLock::new(|| {
+    migrator(&[
+        ("auth.js tables", include_str!("migrations/postgres.sql")),
+        (
+            "rate limits",
+            include_str!("migrations/postgres_2_rate_limits.sql"),
+        ),
+    ])
+});
 
 /// An [`Adapter`](crate::adapter::Adapter) on PostgreSQL, with the schema of
 /// `@auth/pg-adapter` (ids as TEXT).

@@ -14,8 +14,15 @@ use crate::Result;
 /// How long a connection waits for another one's write lock before failing.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
-static MIGRATOR: LazyLock<Migrator> =
-    LazyLock::new(|| migrator(include_str!("migrations/sqlite.sql")));
+static MIGRATOR: LazyLock<Migrator> = LazyLock::new(|| {
+    migrator(&[
+        ("auth.js tables", include_str!("migrations/sqlite.sql")),
+        (
+            "rate limits",
+            include_str!("migrations/sqlite_2_rate_limits.sql"),
+        ),
+    ])
+});
 
 /// An [`Adapter`](crate::adapter::Adapter) on SQLite, with the schema of Auth.js's SQL adapters.
 ///

@@ -9,7 +9,8 @@
 //! (`#[tokio::test(flavor = "multi_thread")]`) so that the calls really overlap.
 //!
 //! The checks are grouped by table, one file each (`users.rs`, `accounts.rs`, `sessions.rs`,
-//! `verification_tokens.rs`, `authenticators.rs`), plus `timestamps.rs` and `concurrency.rs`;
+//! `verification_tokens.rs`, `authenticators.rs`, `rate_limits.rs`), plus `timestamps.rs` and
+//! `concurrency.rs`;
 //! this file holds [`run_all`] and the row builders they share.
 //!
 //! ```
@@ -23,6 +24,7 @@
 mod accounts;
 mod authenticators;
 mod concurrency;
+mod rate_limits;
 mod sessions;
 mod timestamps;
 mod users;
@@ -42,6 +44,7 @@ pub use concurrency::{
     concurrent_first_sign_in, concurrent_first_sign_in_distinct_emails,
     concurrent_verification_token_use,
 };
+pub use rate_limits::{concurrent_rate_limit_hits, rate_limits};
 pub use sessions::{expired_sessions_are_returned, session_rules, sessions};
 pub use timestamps::timestamps_round_trip;
 pub use users::{delete_user_cascades, update_user, user_uniqueness, users};
@@ -73,6 +76,8 @@ pub async fn run_all<A: Adapter + Clone>(adapter: &A) {
     concurrent_first_sign_in(adapter).await;
     concurrent_first_sign_in_distinct_emails(adapter).await;
     concurrent_verification_token_use(adapter).await;
+    rate_limits(adapter).await;
+    concurrent_rate_limit_hits(adapter).await;
 }
 
 /// A new user with every field set and a random id and email.

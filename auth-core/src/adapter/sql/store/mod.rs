@@ -18,12 +18,13 @@ use crate::{
     Result,
     adapter::{
         Adapter, AdapterAccount, AdapterSession, AdapterUser, Authenticator, LinkOutcome,
-        SessionUpdate, UserUpdate, VerificationToken,
+        RateLimiter, SessionUpdate, UserUpdate, VerificationToken,
     },
 };
 
 mod accounts;
 mod authenticators;
+mod rate_limits;
 mod sessions;
 mod users;
 mod verification_tokens;
@@ -137,5 +138,16 @@ impl Adapter for Store {
         counter: i64,
     ) -> Result<Authenticator> {
         authenticators::update_counter(&self.pool, credential_id, counter).await
+    }
+
+    fn rate_limiter(&self) -> Option<&dyn RateLimiter> {
+        Some(self)
+    }
+}
+
+#[async_trait]
+impl RateLimiter for Store {
+    async fn hit(&self, key: &str, window_ms: i64, now_ms: i64) -> Result<u64> {
+        rate_limits::hit(&self.pool, key, window_ms, now_ms).await
     }
 }
