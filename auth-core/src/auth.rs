@@ -1,18 +1,13 @@
 //! [`Auth`]: the built configuration, and its one entry point [`Auth::handle`].
 
-use std::{
-    convert::Infallible,
-    fmt,
-    future::Future,
-    pin::Pin,
-    sync::Arc,
-    task::{Context, Poll},
-};
+mod service;
+
+use std::{fmt, sync::Arc};
 
 use bytes::Bytes;
 use http::{HeaderMap, Request, Response, Uri, header::HeaderName};
 use http_body::Body;
-use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
+use http_body_util::{BodyExt, LengthLimitError, Limited};
 use serde_json::{Map, Value};
 
 use crate::{
@@ -380,25 +375,4 @@ impl Auth {
 fn path_and_query(uri: &Uri) -> String {
     uri.path_and_query()
         .map_or_else(|| uri.path().to_owned(), |pq| pq.as_str().to_owned())
-}
-
-/// `Auth` is a `tower::Service` for any request body; answers carry a [`Full`] body.
-impl<B> tower_service::Service<Request<B>> for Auth
-where
-    B: Body + Send + 'static,
-    B::Data: Send,
-    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
-{
-    type Response = Response<Full<Bytes>>;
-    type Error = Infallible;
-    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, Infallible>> + Send>>;
-
-    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
-        Poll::Ready(Ok(()))
-    }
-
-    fn call(&mut self, request: Request<B>) -> Self::Future {
-        let auth = self.clone();
-        Box::pin(async move { Ok(auth.handle(request).await.map(Full::new)) })
-    }
 }
