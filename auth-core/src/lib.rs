@@ -54,6 +54,7 @@ pub mod cookies;
 mod csrf;
 mod encoding;
 mod error;
+pub mod gate;
 pub mod integration;
 pub mod jwt;
 pub mod mail;
@@ -69,7 +70,7 @@ mod response;
 pub mod secret;
 mod session;
 
-pub use auth::{Auth, ServerAction, SessionRequired};
+pub use auth::{Auth, KeptAlive, NO_PARAMS, ServerAction, SessionRequired, SignInOptions};
 pub use config::{
     AuthConfig, DEFAULT_MAX_BODY_BYTES, DEFAULT_UPDATE_AGE, JwtOptions, Pages, SessionOptions,
     SessionStrategy,
