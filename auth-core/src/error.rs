@@ -276,7 +276,9 @@ impl std::error::Error for Error {
 }
 
 /// A configuration `build()` refused; each variant is one of Auth.js's configuration assertions.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+///
+/// `Debug` shows the same message as `Display` (what `.expect()` and `main`'s `Err` print).
+#[derive(Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ConfigError {
     /// No secret: set `AUTH_SECRET` (generate one with `cargo xtask secret`).
@@ -332,6 +334,12 @@ impl ConfigError {
             Self::InvalidEndpoints(..) => ErrorKind::InvalidEndpoints,
             _ => ErrorKind::Configuration,
         }
+    }
+}
+
+impl fmt::Debug for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
     }
 }
 

@@ -70,6 +70,9 @@ mod response;
 pub mod secret;
 mod session;
 
+/// The attribute for implementing [`callbacks::Callbacks`], [`callbacks::Events`] and the other
+/// async traits, re-exported so apps need no dependency of their own.
+pub use async_trait::async_trait;
 pub use auth::{Auth, KeptAlive, NO_PARAMS, ServerAction, SessionRequired, SignInOptions};
 pub use config::{
     AuthConfig, DEFAULT_MAX_BODY_BYTES, DEFAULT_UPDATE_AGE, JwtOptions, Pages, SessionOptions,

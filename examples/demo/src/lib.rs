@@ -3,10 +3,10 @@
 //! showing the session, a protected page, the admins' page (`/admin`, through a route gate) and
 //! `POST /logout` (signing out through the framework crate's server-side helper).
 
-use async_trait::async_trait;
 use auth_core::{
     Auth, AuthConfig, Result, Session, SessionOptions, SessionStrategy, SignInOptions, Token, User,
     adapter::{PostgresAdapter, SqliteAdapter},
+    async_trait,
     callbacks::{Callbacks, JwtParams, JwtTrigger},
     gate::Gate,
     mail::{OutboxMailer, SmtpMailer},
