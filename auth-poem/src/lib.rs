@@ -195,16 +195,16 @@ impl<'a> FromRequest<'a> for AuthSession {
 #[derive(Debug, Clone)]
 pub struct AuthGate(Gate);
 
-/// Only signed-in users (`RequireSession::new(auth)`): the gate of [`Gate::from`] an
-/// [`Auth`], which reads the session without re-issuing it.
-pub type RequireSession = AuthGate;
-
 impl AuthGate {
     /// Protects routes with `gate` (or, given an [`Auth`], with its sessions only).
     pub fn new(gate: impl Into<Gate>) -> Self {
         Self(gate.into())
     }
 }
+
+/// Only signed-in users (`RequireSession::new(auth)`): the gate of [`Gate::from`] an
+/// [`Auth`], which reads the session without re-issuing it.
+pub type RequireSession = AuthGate;
 
 impl<E: Endpoint> Middleware<E> for AuthGate {
     type Output = AuthGateEndpoint<E>;
