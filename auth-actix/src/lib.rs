@@ -73,15 +73,19 @@ use std::{
 };
 
 use actix_web::{
-    FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseError,
-    body::EitherBody,
+    FromRequest, HttpMessage, HttpRequest, HttpResponse, Responder, ResponseError,
+    body::{BoxBody, EitherBody},
     dev::{Payload, Service, ServiceRequest, ServiceResponse, Transform, forward_ready},
     error::PayloadError,
-    http::StatusCode,
+    http::{
+        StatusCode,
+        header::{self, HeaderValue},
+    },
     web,
 };
 use auth_core::{
     Auth, Session,
+    gate::{Gate, Gated},
     integration::{self, BufferedBody, build_request},
 };
 use bytes::{Bytes, BytesMut};
@@ -218,46 +222,66 @@ impl ResponseError for SessionRejection {
     }
 }
 
-/// Middleware that lets only signed-in users through (browsers are redirected to sign in, API
-/// callers get `401`), and hands the session on to the [`AuthSession`] extractor. Wrap a
-/// `web::scope` or `web::resource` with it.
+/// A route gate as middleware (the core's [`Gate`]: a rule from the request and its session
+/// to allow, deny, redirect or answer): anonymous browsers are redirected to sign in, API
+/// callers get `401`, refused signed-in users `403`; the session is handed on to the
+/// [`AuthSession`] extractor and, with [`Gate::new`], kept alive (its `Set-Cookie` headers
+/// are added to the route's answer). Wrap a `web::scope` or `web::resource` with it.
+///
+/// ```
+/// # use auth_actix::AuthGate;
+/// # use auth_core::{Auth, gate::Gate};
+/// # use actix_web::{App, HttpResponse, web};
+/// # fn admin(auth: Auth) {
+/// let admins = Gate::new(auth).authorized(|r| r.email() == Some("alice@example.com"));
+/// App::new().service(
+///     web::resource("/admin")
+///         .wrap(AuthGate::new(admins))
+///         .route(web::get().to(|| async { HttpResponse::Ok().body("admins only") })),
+/// );
+/// # }
+/// ```
 #[derive(Debug, Clone)]
-pub struct RequireSession(Auth);
+pub struct AuthGate(Gate);
 
-impl RequireSession {
-    /// Protects routes with `auth`'s sessions.
-    pub fn new(auth: Auth) -> Self {
-        Self(auth)
+/// Only signed-in users (`RequireSession::new(auth)`): the gate of [`Gate::from`] an
+/// [`Auth`], which reads the session without re-issuing it.
+pub type RequireSession = AuthGate;
+
+impl AuthGate {
+    /// Protects routes with `gate` (or, given an [`Auth`], with its sessions only).
+    pub fn new(gate: impl Into<Gate>) -> Self {
+        Self(gate.into())
     }
 }
 
-impl<S, B> Transform<S, ServiceRequest> for RequireSession
+impl<S, B> Transform<S, ServiceRequest> for AuthGate
 where
     S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error> + 'static,
     B: 'static,
 {
     type Response = ServiceResponse<EitherBody<B>>;
     type Error = actix_web::Error;
-    type Transform = RequireSessionMiddleware<S>;
+    type Transform = AuthGateMiddleware<S>;
     type InitError = ();
     type Future = Ready<Result<Self::Transform, Self::InitError>>;
 
     fn new_transform(&self, service: S) -> Self::Future {
-        ready(Ok(RequireSessionMiddleware {
-            auth: self.0.clone(),
+        ready(Ok(AuthGateMiddleware {
+            gate: self.0.clone(),
             service: Rc::new(service),
         }))
     }
 }
 
-/// The service of [`RequireSession`].
+/// The service of [`AuthGate`].
 #[derive(Debug)]
-pub struct RequireSessionMiddleware<S> {
-    auth: Auth,
+pub struct AuthGateMiddleware<S> {
+    gate: Gate,
     service: Rc<S>,
 }
 
-impl<S, B> Service<ServiceRequest> for RequireSessionMiddleware<S>
+impl<S, B> Service<ServiceRequest> for AuthGateMiddleware<S>
 where
     S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error> + 'static,
     B: 'static,
@@ -269,20 +293,59 @@ where
     forward_ready!(service);
 
     fn call(&self, request: ServiceRequest) -> Self::Future {
-        let auth = self.auth.clone();
+        let gate = self.gate.clone();
         let service = Rc::clone(&self.service);
         Box::pin(async move {
-            match session_of(&auth, request.request()).await {
-                Ok(session) => {
-                    request.extensions_mut().insert(AuthSession(session));
-                    let response = service.call(request).await?;
-                    Ok(response.map_into_left_body())
+            let http = to_http_request(request.request(), ());
+            let pass = match gate.check(http.method(), http.uri(), http.headers()).await {
+                Gated::Pass(pass) => pass,
+                Gated::Answer(answer) => {
+                    let response = to_actix_response(answer);
+                    return Ok(request.into_response(response).map_into_right_body());
                 }
-                Err(rejection) => {
-                    let response = rejection.error_response();
-                    Ok(request.into_response(response).map_into_right_body())
+            };
+            if let Some(session) = pass.session.clone() {
+                request.extensions_mut().insert(AuthSession(session));
+            }
+            let mut response = service.call(request).await?;
+            for cookie in pass.set_cookies() {
+                if let Ok(value) = HeaderValue::from_bytes(cookie.as_bytes()) {
+                    response.headers_mut().append(header::SET_COOKIE, value);
                 }
             }
+            Ok(response.map_into_left_body())
         })
     }
+}
+
+/// The answer of a server-side action ([`Auth::sign_in`], [`Auth::sign_out`],
+/// [`Auth::update_session`]) as an actix-web responder, with every `Set-Cookie`: `303` to
+/// where it leads ([`ServerAction::to_response`](auth_core::ServerAction::to_response)), or to the error page
+/// ([`Auth::action_response`]).
+///
+/// ```
+/// # use auth_actix::ActionResponse;
+/// # use auth_core::Auth;
+/// # use actix_web::{HttpRequest, web};
+/// async fn logout(auth: web::Data<Auth>, request: HttpRequest) -> ActionResponse {
+///     let headers = auth_actix::headers(&request);
+///     let signed_out = auth.sign_out(&headers, Some("/")).await;
+///     ActionResponse(auth.action_response(&headers, signed_out))
+/// }
+/// ```
+#[derive(Debug)]
+pub struct ActionResponse(pub http::Response<Bytes>);
+
+impl Responder for ActionResponse {
+    type Body = BoxBody;
+
+    fn respond_to(self, _request: &HttpRequest) -> HttpResponse {
+        to_actix_response(self.0)
+    }
+}
+
+/// The request's headers as the core takes them (for the server-side actions).
+pub fn headers(request: &HttpRequest) -> http::HeaderMap {
+    let headers = request.headers().iter();
+    integration::header_map(headers.map(|(name, value)| (name.as_str(), value.as_bytes())))
 }

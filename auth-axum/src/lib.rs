@@ -63,6 +63,7 @@ use std::{
 
 use auth_core::{
     Auth, Session,
+    gate::{Gate, Gated},
     integration::{self, base_path_tails},
 };
 use axum::{
@@ -188,39 +189,58 @@ impl IntoResponse for SessionRejection {
     }
 }
 
-/// A layer that lets only signed-in users through (browsers are redirected to sign in, API
-/// callers get `401`), and hands the session on to the [`AuthSession`] extractor.
+/// A route gate as a layer (the core's [`Gate`]: a rule from the request and its session
+/// to allow, deny, redirect or answer): anonymous browsers are redirected to sign in, API
+/// callers get `401`, refused signed-in users `403`; the session is handed on to the
+/// [`AuthSession`] extractor and, with [`Gate::new`], kept alive (its `Set-Cookie` headers
+/// are added to the route's answer).
+///
+/// ```
+/// # use auth_axum::AuthGate;
+/// # use auth_core::{Auth, gate::Gate};
+/// # use axum::{Router, routing::get};
+/// # fn app(auth: Auth) -> Router {
+/// let admins = Gate::new(auth).authorized(|r| r.email() == Some("alice@example.com"));
+/// Router::new()
+///     .route("/admin", get(|| async { "admins only" }))
+///     .route_layer(AuthGate::new(admins))
+/// # }
+/// ```
 #[derive(Debug, Clone)]
-pub struct RequireSession {
-    auth: Auth,
+pub struct AuthGate {
+    gate: Gate,
 }
 
-impl RequireSession {
-    /// Protects routes with `auth`'s sessions.
-    pub fn new(auth: Auth) -> Self {
-        Self { auth }
+/// Only signed-in users (`RequireSession::new(auth)`): the gate of [`Gate::from`] an
+/// [`Auth`], which reads the session without re-issuing it.
+pub type RequireSession = AuthGate;
+
+impl AuthGate {
+    /// Protects routes with `gate` (or, given an [`Auth`], with its sessions only).
+    pub fn new(gate: impl Into<Gate>) -> Self {
+        Self { gate: gate.into() }
     }
 }
 
-impl<S> Layer<S> for RequireSession {
-    type Service = RequireSessionService<S>;
+impl<S> Layer<S> for AuthGate {
+    type Service = AuthGateService<S>;
 
     fn layer(&self, inner: S) -> Self::Service {
-        RequireSessionService {
-            auth: self.auth.clone(),
+        AuthGateService {
+            gate: self.gate.clone(),
             inner,
         }
     }
 }
 
-/// The service of [`RequireSession`].
+/// The service of [`AuthGate`].
 #[derive(Debug, Clone)]
-pub struct RequireSessionService<S> {
-    auth: Auth,
+pub struct AuthGateService<S> {
+    gate: Gate,
     inner: S,
 }
 
-impl<S> Service<Request> for RequireSessionService<S>
+impl<S> Service<Request> for AuthGateService<S>
 where
     S: Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
     S::Future: Send + 'static,
@@ -234,21 +254,47 @@ where
     }
 
     fn call(&mut self, request: Request) -> Self::Future {
-        let auth = self.auth.clone();
+        let gate = self.gate.clone();
         // The clone that was made ready must serve this call.
         let clone = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, clone);
         Box::pin(async move {
             let (mut parts, body) = request.into_parts();
             let uri = original_uri(&parts);
-            match auth.session_or_rejection(&parts.headers, uri).await {
-                Ok(session) => {
-                    parts.extensions.insert(AuthSession(session));
-                    parts.extensions.insert(auth);
-                    inner.call(Request::from_parts(parts, body)).await
+            match gate.check(&parts.method, uri, &parts.headers).await {
+                Gated::Pass(pass) => {
+                    if let Some(session) = pass.session.clone() {
+                        parts.extensions.insert(AuthSession(session));
+                    }
+                    parts.extensions.insert(gate.auth().clone());
+                    let mut response = inner.call(Request::from_parts(parts, body)).await?;
+                    pass.apply(response.headers_mut());
+                    Ok(response)
                 }
-                Err(rejection) => Ok(SessionRejection(rejection).into_response()),
+                Gated::Answer(answer) => Ok(answer.map(Body::from)),
             }
         })
+    }
+}
+
+/// The answer of a server-side action ([`Auth::sign_in`], [`Auth::sign_out`],
+/// [`Auth::update_session`]) as an axum response, with every `Set-Cookie`: `303` to where it
+/// leads ([`ServerAction::to_response`](auth_core::ServerAction::to_response)), or to the error page ([`Auth::action_response`]).
+///
+/// ```
+/// # use auth_axum::ActionResponse;
+/// # use auth_core::Auth;
+/// # use axum::{Extension, http::HeaderMap};
+/// async fn logout(Extension(auth): Extension<Auth>, headers: HeaderMap) -> ActionResponse {
+///     let signed_out = auth.sign_out(&headers, Some("/")).await;
+///     ActionResponse(auth.action_response(&headers, signed_out))
+/// }
+/// ```
+#[derive(Debug)]
+pub struct ActionResponse(pub http::Response<axum::body::Bytes>);
+
+impl IntoResponse for ActionResponse {
+    fn into_response(self) -> Response {
+        self.0.map(Body::from)
     }
 }

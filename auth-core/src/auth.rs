@@ -1,25 +1,27 @@
 //! [`Auth`]: the built configuration, and its one entry point [`Auth::handle`].
 
+mod server_action;
 mod service;
+mod session;
+
+pub use server_action::{NO_PARAMS, ServerAction, SignInOptions};
+pub use session::{KeptAlive, SessionRequired};
 
 use std::{fmt, sync::Arc};
 
 use bytes::Bytes;
-use http::{HeaderMap, Request, Response, Uri, header::HeaderName};
+use http::{Request, Response, Uri, header::HeaderName};
 use http_body::Body;
 use http_body_util::{BodyExt, LengthLimitError, Limited};
-use serde_json::{Map, Value};
 
 use crate::{
     actions,
     config::AuthConfig,
     context::{RequestContext, RequestParts, is_valid_callback_url},
-    cookies::SetCookie,
-    error::{ConfigError, Error, ErrorKind},
-    model::{Session, Token},
+    error::{ConfigError, Error},
     prepared::Prepared,
     providers::PreparedProvider,
-    request::{self, Action, Method},
+    request::{self, Method},
     response::{self, AuthResponse},
 };
 
@@ -50,52 +52,6 @@ impl fmt::Debug for Auth {
             .field("base_path", &self.inner.base_path)
             .field("providers", &self.inner.providers)
             .finish_non_exhaustive()
-    }
-}
-
-/// What a protected route answers a request without a session ([`Auth::session_required`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum SessionRequired {
-    /// Redirect the browser to this sign-in URL (it carries `callbackUrl`).
-    SignIn(String),
-    /// Answer `401 Unauthorized`.
-    Unauthorized,
-}
-
-/// The outcome of a server-side action ([`Auth::sign_in`], [`Auth::sign_out`],
-/// [`Auth::update_session`]): where to send the user, the cookies to set, and the JSON body.
-///
-/// `Debug` shows no cookie value and only the top-level keys of the body (a session may carry
-/// a token a `session` callback put there).
-#[derive(Clone)]
-#[non_exhaustive]
-pub struct ServerAction {
-    /// Where the user should go next, if anywhere.
-    pub redirect: Option<String>,
-    /// Cookies to set on the application's response.
-    pub cookies: Vec<SetCookie>,
-    /// The JSON body of the action (the session after an update).
-    pub body: Option<Value>,
-}
-
-impl fmt::Debug for ServerAction {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let body = self.body.as_ref().map(crate::secret::RedactedJson);
-        f.debug_struct("ServerAction")
-            .field("redirect", &self.redirect)
-            .field("cookies", &self.cookies)
-            .field("body", &body)
-            .finish()
-    }
-}
-
-impl ServerAction {
-    /// The `Set-Cookie` header values, ready to append to a response.
-    pub fn set_cookie_headers(&self) -> impl Iterator<Item = http::HeaderValue> + '_ {
-        self.cookies
-            .iter()
-            .filter_map(|c| http::HeaderValue::from_str(&c.to_header_value()).ok())
     }
 }
 
@@ -193,182 +149,6 @@ impl Auth {
     async fn run(&self, parts: RequestParts) -> Result<AuthResponse, Error> {
         let mut ctx = RequestContext::init(&self.inner, parts).await?;
         actions::dispatch(&mut ctx).await
-    }
-
-    /// The session of a request, as `GET /auth/session` would give it, without re-issuing
-    /// cookies or extending a database session (Auth.js's `auth()`). Fails closed: any problem
-    /// gives `None`.
-    pub async fn session(&self, headers: &HeaderMap) -> Option<Session> {
-        let (secure, raw) = self.session_token(headers)?;
-        let now = self.inner.clock.now_millis();
-        self.inner.sessions.peek(secure, &raw, now).await
-    }
-
-    /// The decoded JWT of a request's session cookie (after the `jwt` callback), or `None`
-    /// (always `None` with database sessions).
-    pub async fn token(&self, headers: &HeaderMap) -> Option<Token> {
-        let (secure, raw) = self.session_token(headers)?;
-        let now = self.inner.clock.now_millis();
-        self.inner.sessions.token(secure, &raw, now).await
-    }
-
-    /// Whether the request is on secure cookies, and its session token (cookie chunks, else a
-    /// bearer token).
-    fn session_token(&self, headers: &HeaderMap) -> Option<(bool, String)> {
-        let secure = self.is_secure(headers)?;
-        let name = &self.inner.sessions.cookie(secure).name;
-        Some((secure, crate::jwt::read_token(headers, name)?))
-    }
-
-    fn is_secure(&self, headers: &HeaderMap) -> Option<bool> {
-        let inner = &*self.inner;
-        if let Some(secure) = inner.use_secure_cookies {
-            return Some(secure);
-        }
-        let origin = inner.origin.resolve(&Uri::from_static("/"), headers).ok()?;
-        Some(origin.https)
-    }
-
-    /// What a route that requires a session answers a request without one: a browser (it
-    /// accepts `text/html`) goes to the sign-in page and comes back to `path_and_query` on this
-    /// origin afterwards; anything else gets `401`. Every framework crate applies this rule.
-    pub fn session_required(&self, headers: &HeaderMap, path_and_query: &str) -> SessionRequired {
-        let wants_html = headers
-            .get(http::header::ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|accept| accept.contains("text/html"));
-        if wants_html {
-            let back = match self.origin(headers) {
-                Some(origin) => format!("{origin}{path_and_query}"),
-                None => path_and_query.to_owned(),
-            };
-            if let Some(url) = self.sign_in_url(headers, &back) {
-                return SessionRequired::SignIn(url);
-            }
-        }
-        SessionRequired::Unauthorized
-    }
-
-    /// The URL of the sign-in page for a request, with `callback_url` to come back to.
-    pub fn sign_in_url(&self, headers: &HeaderMap, callback_url: &str) -> Option<String> {
-        let origin = self
-            .inner
-            .origin
-            .resolve(&Uri::from_static("/"), headers)
-            .ok()?;
-        let encoded = crate::encoding::encode_component(callback_url);
-        Some(match &self.inner.pages.sign_in {
-            Some(page) if page.starts_with('/') => {
-                format!("{}{page}?callbackUrl={encoded}", origin.url)
-            }
-            Some(page) => format!("{page}?callbackUrl={encoded}"),
-            None => format!(
-                "{}{}/signin?callbackUrl={encoded}",
-                origin.url, self.inner.base_path
-            ),
-        })
-    }
-
-    /// The public origin of a request (`scheme://host[:port]`), as the core sees it.
-    pub fn origin(&self, headers: &HeaderMap) -> Option<String> {
-        self.inner
-            .origin
-            .resolve(&Uri::from_static("/"), headers)
-            .ok()
-            .map(|o| o.url)
-    }
-
-    /// Signs in server-side, like Auth.js's `signIn()` on the server: for credentials, `params`
-    /// are the form fields handed to `authorize`. No CSRF check applies (the caller is the
-    /// application itself); failures come back as errors instead of redirects.
-    pub async fn sign_in(
-        &self,
-        headers: &HeaderMap,
-        provider: &str,
-        params: impl IntoIterator<Item = (String, String)>,
-    ) -> Result<ServerAction, Error> {
-        let body: Map<String, Value> = params
-            .into_iter()
-            .map(|(k, v)| (k, Value::String(v)))
-            .collect();
-        let action = match self.inner.provider(provider) {
-            Some(PreparedProvider::Credentials(_)) => Action::Callback,
-            Some(
-                PreparedProvider::OAuth(_)
-                | PreparedProvider::Email(_)
-                | PreparedProvider::WebAuthn(_),
-            ) => Action::SignIn,
-            None => {
-                return Err(Error::new(
-                    ErrorKind::Configuration,
-                    format!("Provider with id \"{provider}\" not found"),
-                ));
-            }
-        };
-        self.server_action(headers, action, Some(provider.to_owned()), body)
-            .await
-    }
-
-    /// Signs out server-side: the cookies clear the session; `callback_url` is where to go.
-    pub async fn sign_out(
-        &self,
-        headers: &HeaderMap,
-        callback_url: Option<&str>,
-    ) -> Result<ServerAction, Error> {
-        let mut body = Map::new();
-        if let Some(url) = callback_url {
-            body.insert("callbackUrl".into(), Value::String(url.to_owned()));
-        }
-        self.server_action(headers, Action::SignOut, None, body)
-            .await
-    }
-
-    /// Updates the session server-side (Auth.js's `unstable_update`): `data` reaches the `jwt`
-    /// callback with trigger `update`; the body is the new session.
-    pub async fn update_session(
-        &self,
-        headers: &HeaderMap,
-        data: Value,
-    ) -> Result<ServerAction, Error> {
-        let mut body = Map::new();
-        body.insert("data".into(), data);
-        self.server_action(headers, Action::Session, None, body)
-            .await
-    }
-
-    async fn server_action(
-        &self,
-        headers: &HeaderMap,
-        action: Action,
-        provider_id: Option<String>,
-        body: Map<String, Value>,
-    ) -> Result<ServerAction, Error> {
-        let origin = self
-            .inner
-            .origin
-            .resolve(&Uri::from_static("/"), headers)
-            .map_err(|_| Error::new(ErrorKind::UntrustedHost, "cannot tell the origin"))?;
-        let parts = RequestParts {
-            method: Method::Post,
-            action,
-            provider_id,
-            path_and_query: format!("{}/{}", self.inner.base_path, action.as_str()),
-            origin,
-            headers: headers.clone(),
-            query: Default::default(),
-            body,
-            trusted: true,
-        };
-        let response = self.run(parts).await?;
-        let body = match response.body {
-            response::ResponseBody::Json(value) => Some(value),
-            _ => None,
-        };
-        Ok(ServerAction {
-            redirect: response.redirect,
-            cookies: response.cookies,
-            body,
-        })
     }
 }
 

@@ -104,6 +104,127 @@ pub struct SessionParams<'a> {
     pub trigger: Option<JwtTrigger>,
 }
 
+impl<'a> SignInParams<'a> {
+    /// The arguments for `user`, with no account, profile or credentials (to unit-test a
+    /// callback).
+    pub fn new(user: &'a User) -> Self {
+        Self {
+            user,
+            account: None,
+            profile: None,
+            credentials: None,
+            email_verification_request: false,
+        }
+    }
+
+    /// With the account used.
+    #[must_use]
+    pub fn with_account(mut self, account: &'a Account) -> Self {
+        self.account = Some(account);
+        self
+    }
+
+    /// With the provider's raw profile.
+    #[must_use]
+    pub fn with_profile(mut self, profile: &'a Value) -> Self {
+        self.profile = Some(profile);
+        self
+    }
+
+    /// With the submitted form.
+    #[must_use]
+    pub fn with_credentials(mut self, credentials: &'a Credentials) -> Self {
+        self.credentials = Some(credentials);
+        self
+    }
+
+    /// As an email link request.
+    #[must_use]
+    pub fn with_email_verification_request(mut self, request: bool) -> Self {
+        self.email_verification_request = request;
+        self
+    }
+}
+
+impl<'a> JwtParams<'a> {
+    /// The arguments of a plain session read of `token` (to unit-test a callback).
+    pub fn new(token: Token) -> Self {
+        Self {
+            token,
+            user: None,
+            account: None,
+            profile: None,
+            is_new_user: None,
+            trigger: None,
+            session: None,
+        }
+    }
+
+    /// A sign-in of `user` with `account`: trigger `SignUp` when `is_new_user`, else `SignIn`.
+    #[must_use]
+    pub fn with_sign_in(mut self, user: &'a User, account: &'a Account, is_new_user: bool) -> Self {
+        self.user = Some(user);
+        self.account = Some(account);
+        self.is_new_user = Some(is_new_user);
+        self.trigger = Some(if is_new_user {
+            JwtTrigger::SignUp
+        } else {
+            JwtTrigger::SignIn
+        });
+        self
+    }
+
+    /// With the provider profile.
+    #[must_use]
+    pub fn with_profile(mut self, profile: &'a Value) -> Self {
+        self.profile = Some(profile);
+        self
+    }
+
+    /// A session update with `data` (trigger `Update`).
+    #[must_use]
+    pub fn with_update(mut self, data: &'a Value) -> Self {
+        self.trigger = Some(JwtTrigger::Update);
+        self.session = Some(data);
+        self
+    }
+}
+
+impl<'a> SessionParams<'a> {
+    /// The arguments for the default `session` (to unit-test a callback).
+    pub fn new(session: Session) -> Self {
+        Self {
+            session,
+            token: None,
+            user: None,
+            new_session: None,
+            trigger: None,
+        }
+    }
+
+    /// With the JWT (JWT strategy).
+    #[must_use]
+    pub fn with_token(mut self, token: &'a Token) -> Self {
+        self.token = Some(token);
+        self
+    }
+
+    /// With the user (database strategy).
+    #[must_use]
+    pub fn with_user(mut self, user: &'a User) -> Self {
+        self.user = Some(user);
+        self
+    }
+
+    /// A session update with `data` (database strategy; trigger `Update`).
+    #[must_use]
+    pub fn with_update(mut self, data: &'a Value) -> Self {
+        self.new_session = Some(data);
+        self.trigger = Some(JwtTrigger::Update);
+        self
+    }
+}
+
 /// Auth.js's callbacks. Every method defaults to Auth.js's behaviour.
 #[async_trait]
 pub trait Callbacks: Send + Sync + 'static {

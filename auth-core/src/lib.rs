@@ -54,6 +54,7 @@ pub mod cookies;
 mod csrf;
 mod encoding;
 mod error;
+pub mod gate;
 pub mod integration;
 pub mod jwt;
 pub mod mail;
@@ -70,7 +71,10 @@ pub mod secret;
 mod session;
 mod webauthn;
 
-pub use auth::{Auth, ServerAction, SessionRequired};
+/// The attribute for implementing [`callbacks::Callbacks`], [`callbacks::Events`] and the other
+/// async traits, re-exported so apps need no dependency of their own.
+pub use async_trait::async_trait;
+pub use auth::{Auth, KeptAlive, NO_PARAMS, ServerAction, SessionRequired, SignInOptions};
 pub use config::{
     AuthConfig, DEFAULT_MAX_BODY_BYTES, DEFAULT_UPDATE_AGE, JwtOptions, Pages, SessionOptions,
     SessionStrategy,

@@ -23,6 +23,12 @@ impl Token {
     pub fn into_map(self) -> Map<String, Value> {
         self.0
     }
+
+    /// The claim `key` as a `T` (`token.get_as::<String>("role")`), or `None` when it is
+    /// absent or of another shape.
+    pub fn get_as<T: serde::de::DeserializeOwned>(&self, key: &str) -> Option<T> {
+        get_as(&self.0, key)
+    }
 }
 
 impl std::ops::Deref for Token {
@@ -280,6 +286,12 @@ impl std::fmt::Debug for Session {
 }
 
 impl Session {
+    /// The field `key` a `session` callback added, as a `T`, or `None` when it is absent or of
+    /// another shape.
+    pub fn get_as<T: serde::de::DeserializeOwned>(&self, key: &str) -> Option<T> {
+        get_as(&self.extra, key)
+    }
+
     /// Auth.js's default session for a JWT: the user from `name`, `email` and `picture`.
     pub(crate) fn from_token(token: &Token, expires: String) -> Self {
         let text = |key: &str| token.get(key).and_then(Value::as_str).map(str::to_owned);
@@ -294,6 +306,11 @@ impl Session {
             extra: Map::new(),
         }
     }
+}
+
+/// `map[key]` deserialised as a `T`.
+fn get_as<T: serde::de::DeserializeOwned>(map: &Map<String, Value>, key: &str) -> Option<T> {
+    T::deserialize(map.get(key)?).ok()
 }
 
 #[cfg(test)]

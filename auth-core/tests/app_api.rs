@@ -3,7 +3,7 @@
 
 mod common;
 
-use auth_core::{ErrorKind, jwt};
+use auth_core::{ErrorKind, NO_PARAMS, SignInOptions, jwt};
 use common::{Client, ORIGIN, SECRET, config};
 use http::{HeaderMap, HeaderValue, header};
 use serde_json::json;
@@ -62,7 +62,12 @@ async fn server_side_sign_in_update_and_sign_out() {
     };
 
     let error = auth
-        .sign_in(&headers(&c), "credentials", pairs("alice", "bad"))
+        .sign_in(
+            &headers(&c),
+            "credentials",
+            SignInOptions::with_fields(pairs("alice", "bad")),
+            NO_PARAMS,
+        )
         .await
         .expect_err("rejected");
     assert_eq!(
@@ -70,13 +75,23 @@ async fn server_side_sign_in_update_and_sign_out() {
         (ErrorKind::CredentialsSignin, Some("credentials"))
     );
     let error = auth
-        .sign_in(&headers(&c), "nope", pairs("a", "b"))
+        .sign_in(
+            &headers(&c),
+            "nope",
+            SignInOptions::with_fields(pairs("a", "b")),
+            NO_PARAMS,
+        )
         .await
         .expect_err("unknown provider");
     assert_eq!(error.kind(), ErrorKind::Configuration);
 
     let signed_in = auth
-        .sign_in(&headers(&c), "credentials", pairs("alice", "wonderland"))
+        .sign_in(
+            &headers(&c),
+            "credentials",
+            SignInOptions::with_fields(pairs("alice", "wonderland")),
+            NO_PARAMS,
+        )
         .await
         .expect("signed in");
     assert_eq!(signed_in.redirect.as_deref(), Some(ORIGIN));
@@ -129,5 +144,102 @@ async fn server_side_sign_in_update_and_sign_out() {
         out.cookies
             .iter()
             .any(|c| c.name == "authjs.session-token" && c.options.max_age == Some(0))
+    );
+}
+
+#[tokio::test]
+async fn sign_in_options_and_the_application_answer() {
+    let auth = config().build().expect("config");
+    let c = Client::new(auth.clone());
+    let alice = || SignInOptions::with_fields([("username", "alice"), ("password", "wonderland")]);
+
+    let action = auth
+        .sign_in(
+            &headers(&c),
+            "credentials",
+            alice().redirect_to("/dash"),
+            NO_PARAMS,
+        )
+        .await
+        .expect("signed in");
+    assert_eq!(
+        action.redirect.as_deref(),
+        Some(format!("{ORIGIN}/dash").as_str())
+    );
+    let response = action.to_response();
+    assert_eq!(response.status(), http::StatusCode::SEE_OTHER);
+    assert_eq!(
+        response.headers()[header::LOCATION],
+        format!("{ORIGIN}/dash")
+    );
+    assert_eq!(
+        response
+            .headers()
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .count(),
+        action.cookies.len()
+    );
+
+    let action = auth
+        .sign_in(
+            &headers(&c),
+            "credentials",
+            alice().no_redirect(),
+            NO_PARAMS,
+        )
+        .await
+        .expect("signed in");
+    let response = action.to_response();
+    assert_eq!(response.status(), http::StatusCode::OK);
+    assert_eq!(
+        &response.body()[..],
+        format!(r#"{{"url":"{ORIGIN}"}}"#).as_bytes()
+    );
+
+    let failed = auth
+        .sign_in(
+            &headers(&c),
+            "credentials",
+            SignInOptions::new().field("username", "alice"),
+            NO_PARAMS,
+        )
+        .await;
+    let response = auth.action_response(&headers(&c), failed);
+    assert_eq!(response.status(), http::StatusCode::SEE_OTHER);
+    assert_eq!(
+        response.headers()[header::LOCATION],
+        format!("{ORIGIN}/auth/signin?error=CredentialsSignin&code=credentials")
+    );
+}
+
+#[tokio::test]
+async fn keep_alive_does_the_work_of_get_session() {
+    let mut c = Client::new(config().build().expect("config"));
+    let kept = c.auth.keep_alive(&headers(&c)).await;
+    assert!(kept.session.is_none() && kept.cookies.is_empty());
+    c.sign_in("alice", "wonderland").await;
+    let kept = c.auth.keep_alive(&headers(&c)).await;
+    assert_eq!(
+        kept.session
+            .and_then(|s| s.user)
+            .and_then(|u| u.email)
+            .as_deref(),
+        Some("alice@example.com")
+    );
+    assert!(
+        kept.cookies
+            .iter()
+            .any(|c| c.name == "authjs.session-token")
+    );
+    c.jar
+        .insert("authjs.session-token".into(), "tampered".into());
+    let kept = c.auth.keep_alive(&headers(&c)).await;
+    assert!(kept.session.is_none());
+    assert!(
+        kept.cookies
+            .iter()
+            .any(|c| c.name == "authjs.session-token" && c.options.max_age == Some(0)),
+        "an unusable cookie is cleared"
     );
 }

@@ -11,7 +11,8 @@ use std::{
 
 use async_trait::async_trait;
 use auth_core::{
-    Account, AuthConfig, JwtOptions, Result, Secret, SecretList, Session, SessionUser, Token,
+    Account, AuthConfig, JwtOptions, NO_PARAMS, Result, Secret, SecretList, Session, SessionUser,
+    SignInOptions, Token,
     adapter::{AdapterAccount, AdapterSession, SessionUpdate, Timestamp, VerificationToken},
     callbacks::{Callbacks, JwtParams, JwtTrigger, SessionParams},
     cookies::{CookieOptions, SameSite, SetCookie},
@@ -280,10 +281,11 @@ async fn callback_parameters_and_server_actions() {
         .sign_in(
             &headers,
             "credentials",
-            [
+            SignInOptions::with_fields([
                 ("username".to_owned(), "alice".to_owned()),
                 ("password".to_owned(), "wonderland".to_owned()),
-            ],
+            ]),
+            NO_PARAMS,
         )
         .await
         .expect("sign-in");
@@ -427,10 +429,11 @@ async fn codec_parameters() {
     auth.sign_in(
         &headers,
         "credentials",
-        [
+        SignInOptions::with_fields([
             ("username".to_owned(), "alice".to_owned()),
             ("password".to_owned(), "wonderland".to_owned()),
-        ],
+        ]),
+        NO_PARAMS,
     )
     .await
     .expect("sign-in");

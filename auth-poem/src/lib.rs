@@ -63,6 +63,7 @@ use std::{fmt, io};
 
 use auth_core::{
     Auth, Session,
+    gate::{Gate, Gated},
     integration::{self, base_path_tails},
 };
 use bytes::Bytes;
@@ -175,52 +176,100 @@ impl<'a> FromRequest<'a> for AuthSession {
     }
 }
 
-/// Middleware that lets only signed-in users through (browsers are redirected to sign in, API
-/// callers get `401`), and hands the session on to the [`AuthSession`] extractor.
+/// A route gate as middleware (the core's [`Gate`]: a rule from the request and its session
+/// to allow, deny, redirect or answer): anonymous browsers are redirected to sign in, API
+/// callers get `401`, refused signed-in users `403`; the session is handed on to the
+/// [`AuthSession`] extractor and, with [`Gate::new`], kept alive (its `Set-Cookie` headers
+/// are added to the route's answer).
+///
+/// ```
+/// # use auth_poem::AuthGate;
+/// # use auth_core::{Auth, gate::Gate};
+/// # use poem::{EndpointExt, Route, get, handler};
+/// # #[handler] fn admin() -> &'static str { "admins only" }
+/// # fn app(auth: Auth) -> Route {
+/// let admins = Gate::new(auth).authorized(|r| r.email() == Some("alice@example.com"));
+/// Route::new().at("/admin", get(admin).with(AuthGate::new(admins)))
+/// # }
+/// ```
 #[derive(Debug, Clone)]
-pub struct RequireSession(Auth);
+pub struct AuthGate(Gate);
 
-impl RequireSession {
-    /// Protects routes with `auth`'s sessions.
-    pub fn new(auth: Auth) -> Self {
-        Self(auth)
+impl AuthGate {
+    /// Protects routes with `gate` (or, given an [`Auth`], with its sessions only).
+    pub fn new(gate: impl Into<Gate>) -> Self {
+        Self(gate.into())
     }
 }
 
-impl<E: Endpoint> Middleware<E> for RequireSession {
-    type Output = RequireSessionEndpoint<E>;
+/// Only signed-in users (`RequireSession::new(auth)`): the gate of [`Gate::from`] an
+/// [`Auth`], which reads the session without re-issuing it.
+pub type RequireSession = AuthGate;
+
+impl<E: Endpoint> Middleware<E> for AuthGate {
+    type Output = AuthGateEndpoint<E>;
 
     fn transform(&self, inner: E) -> Self::Output {
-        RequireSessionEndpoint {
-            auth: self.0.clone(),
+        AuthGateEndpoint {
+            gate: self.0.clone(),
             inner,
         }
     }
 }
 
-/// The endpoint of [`RequireSession`].
+/// The endpoint of [`AuthGate`].
 #[derive(Debug)]
-pub struct RequireSessionEndpoint<E> {
-    auth: Auth,
+pub struct AuthGateEndpoint<E> {
+    gate: Gate,
     inner: E,
 }
 
-impl<E: Endpoint> Endpoint for RequireSessionEndpoint<E> {
+impl<E: Endpoint> Endpoint for AuthGateEndpoint<E> {
     type Output = Response;
 
     async fn call(&self, mut request: Request) -> poem::Result<Response> {
-        let uri = full_uri(&request);
-        match self.auth.session_or_rejection(request.headers(), uri).await {
-            Ok(session) => {
-                request.set_data(AuthSession(session));
-                request.set_data(self.auth.clone());
-                self.inner
-                    .call(request)
-                    .await
-                    .map(IntoResponse::into_response)
-            }
-            Err(rejection) => Ok(SessionRejection(rejection).as_response()),
+        let uri = full_uri(&request).clone();
+        let pass = match self
+            .gate
+            .check(request.method(), &uri, request.headers())
+            .await
+        {
+            Gated::Pass(pass) => pass,
+            Gated::Answer(answer) => return Ok(to_poem_response(answer)),
+        };
+        if let Some(session) = pass.session.clone() {
+            request.set_data(AuthSession(session));
         }
+        request.set_data(self.gate.auth().clone());
+        let mut response = match self.inner.call(request).await {
+            Ok(output) => output.into_response(),
+            Err(error) => error.into_response(),
+        };
+        pass.apply(response.headers_mut());
+        Ok(response)
+    }
+}
+
+/// The answer of a server-side action ([`Auth::sign_in`], [`Auth::sign_out`],
+/// [`Auth::update_session`]) as a poem response, with every `Set-Cookie`: `303` to where it
+/// leads ([`ServerAction::to_response`](auth_core::ServerAction::to_response)), or to the error page ([`Auth::action_response`]).
+///
+/// ```
+/// # use auth_poem::ActionResponse;
+/// # use auth_core::Auth;
+/// # use poem::{handler, http::HeaderMap, web::Data};
+/// #[handler]
+/// async fn logout(auth: Data<&Auth>, headers: &HeaderMap) -> ActionResponse {
+///     let signed_out = auth.sign_out(headers, Some("/")).await;
+///     ActionResponse(auth.action_response(headers, signed_out))
+/// }
+/// ```
+#[derive(Debug)]
+pub struct ActionResponse(pub http::Response<Bytes>);
+
+impl IntoResponse for ActionResponse {
+    fn into_response(self) -> Response {
+        to_poem_response(self.0)
     }
 }
 

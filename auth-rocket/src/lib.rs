@@ -67,18 +67,21 @@
 //! [`AuthConfig::max_body_bytes`](auth_core::AuthConfig::max_body_bytes) (Rocket's `limits`
 //! are not involved).
 
-use std::io::Cursor;
+use std::{io::Cursor, marker::PhantomData};
 
 use auth_core::{
     Auth, Session,
+    gate::{Gate, Gated},
     integration::{BufferedBody, build_request},
 };
 use bytes::Bytes;
 use rocket::{
     Build, Catcher, Data, Request, Response, Rocket, Route, catcher,
     data::ByteUnit,
+    fairing::{Fairing, Info, Kind},
     http::{Method, Status},
     request::{FromRequest, Outcome},
+    response::Responder,
     route::{self, Handler},
 };
 
@@ -90,6 +93,11 @@ pub trait AuthRocketExt {
     /// path, and registers the [`catchers`] at `/`.
     #[must_use]
     fn with_auth(self, auth: Auth) -> Self;
+
+    /// Manages `gate` for the [`Authorized<M>`] guard (`M` a marker type of the app's, one
+    /// per gate).
+    #[must_use]
+    fn with_gate<M: Send + Sync + 'static>(self, gate: Gate) -> Self;
 }
 
 impl AuthRocketExt for Rocket<Build> {
@@ -98,6 +106,121 @@ impl AuthRocketExt for Rocket<Build> {
         self.manage(auth.clone())
             .mount(base_path, routes(auth))
             .register("/", catchers())
+            .attach(GateFairing)
+    }
+
+    fn with_gate<M: Send + Sync + 'static>(self, gate: Gate) -> Self {
+        self.manage(GateOf::<M>(gate, PhantomData))
+            .attach(GateFairing)
+    }
+}
+
+/// The gate managed for the marker type `M`.
+struct GateOf<M>(Gate, PhantomData<fn() -> M>);
+
+/// Adds a passed gate's `Set-Cookie` headers to the route's answer.
+struct GateFairing;
+
+#[rocket::async_trait]
+impl Fairing for GateFairing {
+    fn info(&self) -> Info {
+        Info {
+            name: "auth_rocket::gate cookies",
+            kind: Kind::Response | Kind::Singleton,
+        }
+    }
+
+    async fn on_response<'r>(&self, request: &'r Request<'_>, response: &mut Response<'r>) {
+        for cookie in &request.local_cache(|| GateCookies(Vec::new())).0 {
+            response.adjoin_raw_header("set-cookie", cookie.clone());
+        }
+    }
+}
+
+/// A route gate as a request guard: the [`Gate`] managed for the marker type `M`
+/// ([`AuthRocketExt::with_gate`]) decides; a refused request gets the gate's answer (through
+/// the `401` catcher: `303` to sign in, `401`, `403`, or the rule's own), a passed one the
+/// session (if any) and, with [`Gate::new`], the cookies that keep it alive on the route's
+/// answer.
+///
+/// ```
+/// # use auth_core::{Auth, gate::Gate};
+/// # use auth_rocket::{AuthRocketExt, Authorized};
+/// struct Admins;
+///
+/// #[rocket::get("/admin")]
+/// fn admin(_admin: Authorized<Admins>) -> &'static str {
+///     "admins only"
+/// }
+///
+/// # fn app(auth: Auth) -> rocket::Rocket<rocket::Build> {
+/// let admins = Gate::new(auth.clone()).authorized(|r| r.email() == Some("alice@example.com"));
+/// rocket::build()
+///     .mount("/", rocket::routes![admin])
+///     .with_gate::<Admins>(admins)
+///     .with_auth(auth)
+/// # }
+/// ```
+#[derive(Debug)]
+pub struct Authorized<M>(pub Option<Session>, PhantomData<fn() -> M>);
+
+#[rocket::async_trait]
+impl<'r, M: Send + Sync + 'static> FromRequest<'r> for Authorized<M> {
+    type Error = ();
+
+    async fn from_request(request: &'r Request<'_>) -> Outcome<Self, ()> {
+        let Some(GateOf(gate, _)) = request.rocket().state::<GateOf<M>>() else {
+            tracing::error!(target: "auth_rocket", "Authorized<M> used without `with_gate::<M>`");
+            return Outcome::Error((Status::InternalServerError, ()));
+        };
+        let http = to_http_request(request, ());
+        match gate.check(http.method(), http.uri(), http.headers()).await {
+            Gated::Pass(pass) => {
+                let cookies = pass.set_cookies().filter_map(|c| c.to_str().ok());
+                let cookies = cookies.map(str::to_owned).collect();
+                request.local_cache(|| GateCookies(cookies));
+                Outcome::Success(Self(pass.session, PhantomData))
+            }
+            Gated::Answer(answer) => {
+                request.local_cache(|| GateAnswer(Some(answer)));
+                Outcome::Error((Status::Unauthorized, ()))
+            }
+        }
+    }
+}
+
+/// The request's headers as the core takes them, for the server-side actions.
+#[derive(Debug, Clone)]
+pub struct RequestHeaders(pub http::HeaderMap);
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for RequestHeaders {
+    type Error = std::convert::Infallible;
+
+    async fn from_request(request: &'r Request<'_>) -> Outcome<Self, Self::Error> {
+        Outcome::Success(Self(to_http_request(request, ()).into_parts().0.headers))
+    }
+}
+
+/// The answer of a server-side action ([`Auth::sign_in`], [`Auth::sign_out`],
+/// [`Auth::update_session`]) as a Rocket responder, with every `Set-Cookie`: `303` to where
+/// it leads ([`ServerAction::to_response`](auth_core::ServerAction::to_response)), or to the error page ([`Auth::action_response`]).
+///
+/// ```
+/// # use auth_core::Auth;
+/// # use auth_rocket::{ActionResponse, RequestHeaders};
+/// #[rocket::post("/logout")]
+/// async fn logout(auth: &rocket::State<Auth>, headers: RequestHeaders) -> ActionResponse {
+///     let signed_out = auth.sign_out(&headers.0, Some("/")).await;
+///     ActionResponse(auth.action_response(&headers.0, signed_out))
+/// }
+/// ```
+#[derive(Debug)]
+pub struct ActionResponse(pub http::Response<Bytes>);
+
+impl<'r> Responder<'r, 'static> for ActionResponse {
+    fn respond_to(self, _request: &'r Request<'_>) -> rocket::response::Result<'static> {
+        Ok(to_rocket_response(self.0))
     }
 }
 
@@ -133,9 +256,30 @@ pub fn catchers() -> Vec<Catcher> {
 }
 
 fn unauthorized<'r>(_status: Status, request: &'r Request<'_>) -> catcher::BoxFuture<'r> {
-    let rejection = rejection_of(request).unwrap_or(SessionRejection::Unauthorized);
-    Box::pin(async move { Ok(to_rocket_response(rejection.to_response())) })
+    let answer = match gate_answer_of(request) {
+        Some(answer) => answer,
+        None => rejection_of(request)
+            .unwrap_or(SessionRejection::Unauthorized)
+            .to_response(),
+    };
+    Box::pin(async move { Ok(to_rocket_response(answer)) })
 }
+
+/// The answer of the request's failed [`Authorized`] guard, if any: for an app's own `401`
+/// catcher.
+pub fn gate_answer_of(request: &Request<'_>) -> Option<http::Response<Bytes>> {
+    let stored = request.local_cache(|| GateAnswer(None)).0.as_ref()?;
+    let mut answer = http::Response::new(stored.body().clone());
+    *answer.status_mut() = stored.status();
+    *answer.headers_mut() = stored.headers().clone();
+    Some(answer)
+}
+
+/// The answer of a failed [`Authorized`] guard, for the catcher.
+struct GateAnswer(Option<http::Response<Bytes>>);
+
+/// The cookies a passed [`Authorized`] guard wants on the route's answer.
+struct GateCookies(Vec<String>);
 
 /// The rejection of the request's [`AuthSession`] guard, if it failed: for an app's own `401`
 /// catcher.

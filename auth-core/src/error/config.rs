@@ -1,9 +1,13 @@
 //! [`ConfigError`]: why `build()` refused a configuration, one variant per assertion.
 
+use std::fmt;
+
 use super::ErrorKind;
 
 /// A configuration `build()` refused; each variant is one of Auth.js's configuration assertions.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+///
+/// `Debug` shows the same message as `Display` (what `.expect()` and `main`'s `Err` print).
+#[derive(Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ConfigError {
     /// No secret: set `AUTH_SECRET` (generate one with `cargo xtask secret`).
@@ -82,5 +86,11 @@ impl ConfigError {
             Self::MissingWebAuthnAutocomplete(_) => ErrorKind::MissingWebAuthnAutocomplete,
             _ => ErrorKind::Configuration,
         }
+    }
+}
+
+impl fmt::Debug for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
     }
 }

@@ -8,8 +8,8 @@
 
 use std::time::Duration;
 
-use actix_web::{App, HttpResponse, HttpServer, web};
-use auth_actix::{AuthSession, RequireSession};
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
+use auth_actix::{ActionResponse, AuthGate, AuthSession, RequireSession};
 use auth_core::Auth;
 use example_demo::limits;
 
@@ -27,11 +27,32 @@ async fn protected(AuthSession(session): AuthSession) -> HttpResponse {
     html(example_demo::protected_page(&session))
 }
 
-/// The app: home, a protected page, and the Auth.js routes under `/auth`.
+async fn admin(session: Option<AuthSession>) -> HttpResponse {
+    html(example_demo::admin_page(session.as_ref().map(|s| &s.0)))
+}
+
+/// The home page's sign-out button: signs out server-side and goes home.
+async fn logout(auth: web::Data<Auth>, request: HttpRequest) -> ActionResponse {
+    let headers = auth_actix::headers(&request);
+    let signed_out = auth
+        .sign_out(&headers, Some(example_demo::AFTER_LOGOUT))
+        .await;
+    ActionResponse(auth.action_response(&headers, signed_out))
+}
+
+/// The app: home, a protected page, the admins' page, `POST /logout`, and the Auth.js routes
+/// under `/auth`.
 fn app(auth: Auth) -> impl FnOnce(&mut web::ServiceConfig) {
     move |config| {
+        let admins = AuthGate::new(example_demo::admin_gate(auth.clone()));
         config
             .configure(auth_actix::configure(auth.clone()))
+            .service(
+                web::resource("/admin")
+                    .wrap(admins)
+                    .route(web::get().to(admin)),
+            )
+            .route("/logout", web::post().to(logout))
             .service(
                 web::resource("/protected")
                     .wrap(RequireSession::new(auth))

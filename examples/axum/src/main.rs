@@ -6,11 +6,16 @@
 //!
 //! Sign in at <http://127.0.0.1:3000/auth/signin> as `alice` / `wonderland`.
 
-use auth_axum::{AuthRouterExt, AuthSession, RequireSession};
+use auth_axum::{ActionResponse, AuthGate, AuthRouterExt, AuthSession, RequireSession};
 use auth_core::Auth;
 use std::sync::Arc;
 
-use axum::{Router, response::Html, routing::get};
+use axum::{
+    Extension, Router,
+    http::HeaderMap,
+    response::Html,
+    routing::{get, post},
+};
 use example_demo::limits;
 use hyper::server::conn::http1;
 use hyper_util::{
@@ -19,9 +24,25 @@ use hyper_util::{
 };
 use tokio::sync::Semaphore;
 
-/// The app: home, a protected page, and the Auth.js routes under `/auth`.
+async fn admin(session: Option<AuthSession>) -> Html<String> {
+    Html(example_demo::admin_page(session.as_ref().map(|s| &s.0)))
+}
+
+/// The home page's sign-out button: signs out server-side and goes home.
+async fn logout(Extension(auth): Extension<Auth>, headers: HeaderMap) -> ActionResponse {
+    let signed_out = auth
+        .sign_out(&headers, Some(example_demo::AFTER_LOGOUT))
+        .await;
+    ActionResponse(auth.action_response(&headers, signed_out))
+}
+
+/// The app: home, a protected page, the admins' page, `POST /logout`, and the Auth.js routes
+/// under `/auth`.
 fn app(auth: Auth) -> Router {
+    let admins = AuthGate::new(example_demo::admin_gate(auth.clone()));
     Router::new()
+        .route("/admin", get(admin).route_layer(admins))
+        .route("/logout", post(logout))
         .route(
             "/protected",
             get(|AuthSession(session): AuthSession| async move {

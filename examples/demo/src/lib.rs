@@ -1,12 +1,14 @@
 //! The demo app every framework example serves, from one configuration (DESIGN.md, "The
 //! examples' contract"): routes under `/auth`, the `credentials` demo accounts, a home page
-//! showing the session and a protected page.
+//! showing the session, a protected page, the admins' page (`/admin`, through a route gate) and
+//! `POST /logout` (signing out through the framework crate's server-side helper).
 
-use async_trait::async_trait;
 use auth_core::{
-    Auth, AuthConfig, Result, Session, SessionOptions, SessionStrategy, Token, User,
+    Auth, AuthConfig, Result, Session, SessionOptions, SessionStrategy, SignInOptions, Token, User,
     adapter::{PostgresAdapter, SqliteAdapter},
+    async_trait,
     callbacks::{Callbacks, JwtParams, JwtTrigger},
+    gate::Gate,
     mail::{OutboxMailer, SmtpMailer},
     oauth::{ClientAuth, ClientKey},
     providers::{
@@ -310,7 +312,8 @@ pub async fn session_cookie(
         .sign_in(
             &headers,
             "credentials",
-            fields.map(|(k, v)| (k.to_owned(), v.to_owned())),
+            SignInOptions::with_fields(fields),
+            auth_core::NO_PARAMS,
         )
         .await
         .map_err(|error| error.to_string())?;
@@ -352,7 +355,8 @@ pub fn home_page(session: Option<&Session>) -> String {
     let body = match session.and_then(|s| s.user.as_ref()) {
         Some(user) => format!(
             "<p>Signed in as <strong id=\"user-name\">{}</strong> (<span id=\"user-email\">{}</span>).</p>\
-             <p><a href=\"/protected\">Protected page</a> · <a href=\"/auth/signout\">Sign out</a></p>",
+             <p><a href=\"/protected\">Protected page</a> · <a href=\"/admin\">Admin page</a></p>\
+             <form method=\"post\" action=\"/logout\"><button id=\"sign-out\" type=\"submit\">Sign out</button></form>",
             escape(user.name.as_deref().unwrap_or("")),
             escape(user.email.as_deref().unwrap_or("")),
         ),
@@ -384,6 +388,55 @@ pub fn protected_page(session: &Session) -> String {
         ),
     )
 }
+
+/// The admins' emails: `ADMIN_EMAILS` (comma-separated), default [`DEFAULT_ADMIN_EMAILS`].
+pub fn admin_emails(get: impl Fn(&str) -> Option<String>) -> Vec<String> {
+    let list = get("ADMIN_EMAILS")
+        .filter(|v| !v.trim().is_empty())
+        .unwrap_or_else(|| DEFAULT_ADMIN_EMAILS.to_owned());
+    list.split(',')
+        .map(|e| e.trim().to_ascii_lowercase())
+        .filter(|e| !e.is_empty())
+        .collect()
+}
+
+/// The admins when `ADMIN_EMAILS` is unset.
+pub const DEFAULT_ADMIN_EMAILS: &str = "alice@example.com";
+
+/// The gate of `/admin`, from the environment ([`admin_emails`]).
+pub fn admin_gate(auth: Auth) -> Gate {
+    admin_gate_from(auth, |name| std::env::var(name).ok())
+}
+
+/// [`admin_gate`] with the environment given by `get` (for tests): signed-in users whose
+/// email is an admin's; others are refused (`403` signed in; sign-in or `401` anonymous).
+/// The session is kept alive as on `GET /auth/session`.
+pub fn admin_gate_from(auth: Auth, get: impl Fn(&str) -> Option<String>) -> Gate {
+    let admins = admin_emails(get);
+    Gate::new(auth).authorized(move |request| {
+        request
+            .email()
+            .is_some_and(|email| admins.contains(&email.to_ascii_lowercase()))
+    })
+}
+
+/// The admin page (only reached through [`admin_gate`]).
+pub fn admin_page(session: Option<&Session>) -> String {
+    let email = session
+        .and_then(|s| s.user.as_ref())
+        .and_then(|u| u.email.as_deref())
+        .unwrap_or("");
+    page(
+        "Admin",
+        &format!(
+            "<h1>Admin</h1><p id=\"admin\">Only admins see this, {}.</p><p><a href=\"/\">Home</a></p>",
+            escape(email)
+        ),
+    )
+}
+
+/// Where `POST /logout` sends the user once signed out.
+pub const AFTER_LOGOUT: &str = "/";
 
 fn page(title: &str, body: &str) -> String {
     format!(

@@ -7,8 +7,28 @@
 //! Sign in at <http://127.0.0.1:3000/auth/signin> as `alice` / `wonderland`.
 
 use auth_core::Auth;
-use auth_poem::{AuthRouteExt, AuthSession, RequireSession};
-use poem::{Endpoint, EndpointExt, Route, Server, get, handler, listener::TcpListener, web::Html};
+use auth_poem::{ActionResponse, AuthGate, AuthRouteExt, AuthSession, RequireSession};
+use poem::{
+    Endpoint, EndpointExt, Route, Server, get, handler,
+    http::HeaderMap,
+    listener::TcpListener,
+    post,
+    web::{Data, Html},
+};
+
+#[handler]
+fn admin(session: Option<AuthSession>) -> Html<String> {
+    Html(example_demo::admin_page(session.as_ref().map(|s| &s.0)))
+}
+
+/// The home page's sign-out button: signs out server-side and goes home.
+#[handler]
+async fn logout(auth: Data<&Auth>, headers: &HeaderMap) -> ActionResponse {
+    let signed_out = auth
+        .sign_out(headers, Some(example_demo::AFTER_LOGOUT))
+        .await;
+    ActionResponse(auth.action_response(headers, signed_out))
+}
 
 #[handler]
 fn home(session: Option<AuthSession>) -> Html<String> {
@@ -20,9 +40,13 @@ fn protected(AuthSession(session): AuthSession) -> Html<String> {
     Html(example_demo::protected_page(&session))
 }
 
-/// The app: home, a protected page, and the Auth.js routes under `/auth`.
+/// The app: home, a protected page, the admins' page, `POST /logout`, and the Auth.js routes
+/// under `/auth`.
 fn app(auth: Auth) -> impl Endpoint {
+    let admins = AuthGate::new(example_demo::admin_gate(auth.clone()));
     Route::new()
+        .at("/admin", get(admin).with(admins))
+        .at("/logout", post(logout))
         .at(
             "/protected",
             get(protected).with(RequireSession::new(auth.clone())),

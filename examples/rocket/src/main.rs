@@ -7,8 +7,26 @@
 //! Sign in at <http://127.0.0.1:3000/auth/signin> as `alice` / `wonderland`.
 
 use auth_core::Auth;
-use auth_rocket::{AuthRocketExt, AuthSession};
-use rocket::{Build, Rocket, figment::Figment, response::content::RawHtml};
+use auth_rocket::{ActionResponse, AuthRocketExt, AuthSession, Authorized, RequestHeaders};
+use rocket::{Build, Rocket, State, figment::Figment, response::content::RawHtml};
+
+/// The marker of the admins' gate.
+struct Admins;
+
+/// Through the admins' gate only.
+#[rocket::get("/admin")]
+fn admin(admin: Authorized<Admins>) -> RawHtml<String> {
+    RawHtml(example_demo::admin_page(admin.0.as_ref()))
+}
+
+/// The home page's sign-out button: signs out server-side and goes home.
+#[rocket::post("/logout")]
+async fn logout(auth: &State<Auth>, headers: RequestHeaders) -> ActionResponse {
+    let signed_out = auth
+        .sign_out(&headers.0, Some(example_demo::AFTER_LOGOUT))
+        .await;
+    ActionResponse(auth.action_response(&headers.0, signed_out))
+}
 
 #[rocket::get("/")]
 fn home(session: Option<AuthSession>) -> RawHtml<String> {
@@ -21,10 +39,12 @@ fn protected(session: AuthSession) -> RawHtml<String> {
     RawHtml(example_demo::protected_page(&session.0))
 }
 
-/// The app: home, a protected page, and the Auth.js routes under `/auth`.
+/// The app: home, a protected page, the admins' page, `POST /logout`, and the Auth.js routes
+/// under `/auth`.
 fn app(figment: Figment, auth: Auth) -> Rocket<Build> {
     rocket::custom(figment)
-        .mount("/", rocket::routes![home, protected])
+        .mount("/", rocket::routes![home, protected, admin, logout])
+        .with_gate::<Admins>(example_demo::admin_gate(auth.clone()))
         .with_auth(auth)
 }
 

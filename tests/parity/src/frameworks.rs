@@ -2,7 +2,9 @@
 //!
 //! Every app: `/` takes `Option<AuthSession>` (the home page), `/protected` is behind
 //! `RequireSession` (Rocket: the `AuthSession` guard) and `/me` behind the `AuthSession`
-//! extractor alone (both the protected page), and the Auth.js routes live under `/auth`.
+//! extractor alone (both the protected page), `/admin` behind the admins' route gate
+//! (`AuthGate`; Rocket: the `Authorized` guard), `POST /logout` signs out through the
+//! framework crate's `ActionResponse`, and the Auth.js routes live under `/auth`.
 
 use auth_core::{Auth, Session};
 use bytes::Bytes;
@@ -73,6 +75,43 @@ impl Core {
     }
 }
 
+impl Core {
+    /// `/admin`, the rule every gate must follow stated once: the session after the work of
+    /// `GET /auth/session` (its cookies on every answer); an admin gets the page, another
+    /// signed-in user `403` `{"error":"Forbidden"}`, an anonymous caller the rule of
+    /// protected routes.
+    async fn admin(&self, headers: &HeaderMap) -> Response<Vec<u8>> {
+        let kept = self.0.keep_alive(headers).await;
+        let email = kept
+            .session
+            .as_ref()
+            .and_then(|s| s.user.as_ref())
+            .and_then(|u| u.email.clone());
+        let admins = example_demo::admin_emails(|_| None);
+        let mut response = match email {
+            Some(email) if admins.contains(&email) => {
+                html(example_demo::admin_page(kept.session.as_ref()))
+            }
+            _ if kept.session.is_some() => {
+                let mut response = Response::new(br#"{"error":"Forbidden"}"#.to_vec());
+                *response.status_mut() = StatusCode::FORBIDDEN;
+                response.headers_mut().insert(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/json"),
+                );
+                response
+            }
+            _ => self.unauthenticated(headers, "/admin"),
+        };
+        for cookie in &kept.cookies {
+            let value = HeaderValue::from_str(&cookie.to_header_value())
+                .unwrap_or_else(|e| panic!("cookie: {e}"));
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+        response
+    }
+}
+
 impl Framework for Core {
     fn name(&self) -> &'static str {
         "core"
@@ -87,6 +126,15 @@ impl Framework for Core {
         if under_base {
             let request = request.map(|body| Full::new(Bytes::from(body)));
             return auth.handle(request).await.map(Vec::from);
+        }
+        match (request.method().as_str(), path.as_str()) {
+            ("GET", "/admin") => return self.admin(request.headers()).await,
+            ("POST", "/logout") => {
+                let headers = request.headers();
+                let signed_out = auth.sign_out(headers, Some("/")).await;
+                return auth.action_response(headers, signed_out).map(Vec::from);
+            }
+            _ => {}
         }
         let session = auth.session(request.headers()).await;
         match (path.as_str(), session) {
@@ -115,9 +163,31 @@ pub struct Axum(axum::Router);
 impl Axum {
     /// The app on axum.
     pub fn new(auth: Auth) -> Self {
-        use auth_axum::{AuthRouterExt, AuthSession, RequireSession};
-        use axum::{response::Html, routing::get};
+        use auth_axum::{ActionResponse, AuthGate, AuthRouterExt, AuthSession, RequireSession};
+        use axum::{
+            Extension,
+            http::HeaderMap,
+            response::Html,
+            routing::{get, post},
+        };
+        let admins = AuthGate::new(example_demo::admin_gate_from(auth.clone(), |_| None));
         let router = axum::Router::new()
+            .route(
+                "/admin",
+                get(|session: Option<AuthSession>| async move {
+                    Html(example_demo::admin_page(session.as_ref().map(|s| &s.0)))
+                })
+                .route_layer(admins),
+            )
+            .route(
+                "/logout",
+                post(
+                    |Extension(auth): Extension<Auth>, headers: HeaderMap| async move {
+                        let signed_out = auth.sign_out(&headers, Some("/")).await;
+                        ActionResponse(auth.action_response(&headers, signed_out))
+                    },
+                ),
+            )
             .route(
                 "/protected",
                 get(|AuthSession(session): AuthSession| async move { Html(protected(&session)) }),
@@ -174,8 +244,8 @@ pub async fn actix(
         Error = actix_web::Error,
     >,
 > {
-    use actix_web::{App, HttpResponse, web};
-    use auth_actix::{AuthSession, RequireSession};
+    use actix_web::{App, HttpRequest, HttpResponse, web};
+    use auth_actix::{ActionResponse, AuthGate, AuthSession, RequireSession};
 
     fn page(body: String) -> HttpResponse {
         HttpResponse::Ok().content_type(HTML).body(body)
@@ -186,9 +256,24 @@ pub async fn actix(
     async fn protected_handler(AuthSession(session): AuthSession) -> HttpResponse {
         page(protected(&session))
     }
+    async fn admin_handler(session: Option<AuthSession>) -> HttpResponse {
+        page(example_demo::admin_page(session.as_ref().map(|s| &s.0)))
+    }
+    async fn logout_handler(auth: web::Data<Auth>, request: HttpRequest) -> ActionResponse {
+        let headers = auth_actix::headers(&request);
+        let signed_out = auth.sign_out(&headers, Some("/")).await;
+        ActionResponse(auth.action_response(&headers, signed_out))
+    }
 
+    let admins = AuthGate::new(example_demo::admin_gate_from(auth.clone(), |_| None));
     let app = App::new()
         .configure(auth_actix::configure(auth.clone()))
+        .service(
+            web::resource("/admin")
+                .wrap(admins)
+                .route(web::get().to(admin_handler)),
+        )
+        .route("/logout", web::post().to(logout_handler))
         .service(
             web::resource("/protected")
                 .wrap(RequireSession::new(auth))
@@ -244,8 +329,23 @@ where
 pub struct Rocket(rocket::local::asynchronous::Client);
 
 mod rocket_app {
-    use auth_rocket::AuthSession;
-    use rocket::response::content::RawHtml;
+    use auth_core::Auth;
+    use auth_rocket::{ActionResponse, AuthSession, Authorized, RequestHeaders};
+    use rocket::{State, response::content::RawHtml};
+
+    /// The marker of the admins' gate.
+    pub(super) struct Admins;
+
+    #[rocket::get("/admin")]
+    pub(super) fn admin(admin: Authorized<Admins>) -> RawHtml<String> {
+        RawHtml(example_demo::admin_page(admin.0.as_ref()))
+    }
+
+    #[rocket::post("/logout")]
+    pub(super) async fn logout(auth: &State<Auth>, headers: RequestHeaders) -> ActionResponse {
+        let signed_out = auth.sign_out(&headers.0, Some("/")).await;
+        ActionResponse(auth.action_response(&headers.0, signed_out))
+    }
 
     #[rocket::get("/")]
     pub(super) fn home(session: Option<AuthSession>) -> RawHtml<String> {
@@ -272,8 +372,15 @@ impl Rocket {
         let rocket = rocket::custom(figment)
             .mount(
                 "/",
-                rocket::routes![rocket_app::home, rocket_app::protected, rocket_app::me],
+                rocket::routes![
+                    rocket_app::home,
+                    rocket_app::protected,
+                    rocket_app::me,
+                    rocket_app::admin,
+                    rocket_app::logout
+                ],
             )
+            .with_gate::<rocket_app::Admins>(example_demo::admin_gate_from(auth.clone(), |_| None))
             .with_auth(auth);
         let client = rocket::local::asynchronous::Client::untracked(rocket)
             .await
@@ -323,8 +430,13 @@ pub struct Poem<E>(E);
 
 /// The app on poem.
 pub fn poem(auth: Auth) -> Poem<impl poem::Endpoint> {
-    use auth_poem::{AuthRouteExt, AuthSession, RequireSession};
-    use poem::{EndpointExt, Route, get, handler, web::Html};
+    use auth_poem::{ActionResponse, AuthGate, AuthRouteExt, AuthSession, RequireSession};
+    use poem::{
+        EndpointExt, Route, get, handler,
+        http::HeaderMap,
+        post,
+        web::{Data, Html},
+    };
 
     #[handler]
     fn home_handler(session: Option<AuthSession>) -> Html<String> {
@@ -335,7 +447,20 @@ pub fn poem(auth: Auth) -> Poem<impl poem::Endpoint> {
         Html(protected(&session))
     }
 
+    #[handler]
+    fn admin_handler(session: Option<AuthSession>) -> Html<String> {
+        Html(example_demo::admin_page(session.as_ref().map(|s| &s.0)))
+    }
+    #[handler]
+    async fn logout_handler(auth: Data<&Auth>, headers: &HeaderMap) -> ActionResponse {
+        let signed_out = auth.sign_out(headers, Some("/")).await;
+        ActionResponse(auth.action_response(headers, signed_out))
+    }
+
+    let admins = AuthGate::new(example_demo::admin_gate_from(auth.clone(), |_| None));
     let app = Route::new()
+        .at("/admin", get(admin_handler).with(admins))
+        .at("/logout", post(logout_handler))
         .at(
             "/protected",
             get(protected_handler).with(RequireSession::new(auth.clone())),

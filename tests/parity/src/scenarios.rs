@@ -333,6 +333,37 @@ pub fn all() -> Vec<Scenario> {
             ]),
         },
         Scenario {
+            name: "admin gate and logout",
+            steps: steps([
+                vec![
+                    Step::get("/admin", 303).browser().location(&format!(
+                        "{signin_location}?callbackUrl=http%3A%2F%2F127.0.0.1%3A3000%2Fadmin"
+                    )),
+                    Step::get("/admin", 401),
+                    Step::get("/admin", 401).accept("application/json"),
+                    // An Auth.js route is never gated.
+                    Step::get("/auth/session", 200),
+                    csrf(),
+                    sign_in("chunky", "chunky-cookie"),
+                    Step::get("/admin", 403).browser(),
+                    Step::get("/admin", 403),
+                    Step::post_form("/logout", &[], 303).location(&format!("{ORIGIN}/")),
+                    Step::get("/auth/session", 200),
+                    Step::get("/admin", 303).browser(),
+                ],
+                signed_in(),
+                vec![
+                    Step::get("/admin", 200).browser(),
+                    Step::get("/admin", 200),
+                    Step::get("/", 200).browser(),
+                    Step::post_form("/logout", &[], 303).location(&format!("{ORIGIN}/")),
+                    Step::get("/auth/session", 200),
+                    Step::get("/admin", 303).browser(),
+                    Step::get("/admin", 401),
+                ],
+            ]),
+        },
+        Scenario {
             name: "protected routes",
             steps: steps([
                 vec![

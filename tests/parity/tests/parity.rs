@@ -144,6 +144,37 @@ async fn the_scenarios_exercise_what_they_name() {
         ]
     );
     assert_eq!(protected[4].body, r#"{"error":"Unauthorized"}"#);
+
+    let admin = scenario(&all, "admin gate and logout");
+    assert_eq!(
+        admin[0].headers["location"],
+        ["http://127.0.0.1:3000/auth/signin?callbackUrl=http%3A%2F%2F127.0.0.1%3A3000%2Fadmin"]
+    );
+    assert_eq!(admin[1].body, r#"{"error":"Unauthorized"}"#);
+    assert_eq!(admin[6].body, r#"{"error":"Forbidden"}"#);
+    assert_eq!(
+        admin[6].session.as_ref().expect("kept alive")["name"],
+        "Chunky",
+        "the gate re-issues the session as GET /auth/session does"
+    );
+    assert!(cookie_names(&admin[6]).contains(&"authjs.session-token.0"));
+    for logout in [8, 16] {
+        assert_eq!(
+            admin[logout].headers["location"],
+            ["http://127.0.0.1:3000/"]
+        );
+        assert_eq!(
+            admin[logout].session,
+            Some(Value::Null),
+            "the cookie is cleared"
+        );
+        assert_eq!(admin[logout + 1].body, "null", "no session after logout");
+    }
+    assert!(admin[13].body.contains("Only admins"), "{}", admin[13].body);
+    assert_eq!(
+        admin[13].session.as_ref().expect("kept alive")["email"],
+        "alice@example.com"
+    );
 }
 
 /// A framework that keeps only the last `Set-Cookie` (what `insert` instead of `append` does).
