@@ -32,6 +32,12 @@ fn app(auth: Auth) -> Router {
 #[tokio::main]
 async fn main() {
     example_demo::init_tracing();
+    let address = std::net::SocketAddr::from(([127, 0, 0, 1], example_demo::port()));
+    if example_demo::bare() {
+        let bare = Router::new().route("/", get(|| async { example_demo::BARE_BODY }));
+        serve(address, bare).await;
+        return;
+    }
     let auth = match example_demo::auth().await {
         Ok(auth) => auth,
         Err(error) => {
@@ -39,7 +45,10 @@ async fn main() {
             std::process::exit(2);
         }
     };
-    let address = std::net::SocketAddr::from(([127, 0, 0, 1], example_demo::port()));
+    serve(address, app(auth)).await;
+}
+
+async fn serve(address: std::net::SocketAddr, app: Router) {
     let listener = match tokio::net::TcpListener::bind(address).await {
         Ok(listener) => listener,
         Err(error) => {
@@ -48,7 +57,7 @@ async fn main() {
         }
     };
     tracing::info!("example-axum listening on http://{address}");
-    if let Err(error) = axum::serve(listener, app(auth)).await {
+    if let Err(error) = axum::serve(listener, app).await {
         tracing::error!(%error, "server error");
     }
 }
