@@ -8,8 +8,10 @@
 //! - `layers`: the layering check alone ([`layers`]): auth-core's top-level modules must not
 //!   depend on each other in a cycle; prints the cycles, or the layers when there is none.
 //! - `secret`: print a fresh random `AUTH_SECRET` (like `npx auth secret`).
-//! - `bench`: the criterion benchmarks of auth-core.
+//! - `bench`: the criterion benchmarks of auth-core; `bench http`: the examples over HTTP
+//!   against a bare route of each framework ([`bench_http`]).
 
+mod bench_http;
 mod layers;
 mod oidc;
 mod postgres;
@@ -33,7 +35,7 @@ fn main() -> ExitCode {
         Some("secret") => secret(),
         Some("bench") => bench(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <ci|layers|secret|bench>");
+            eprintln!("usage: cargo xtask <ci|layers|secret|bench [http]>");
             return ExitCode::from(2);
         }
     };
@@ -197,6 +199,9 @@ fn secret() -> Result<(), String> {
 }
 
 fn bench(extra: &[String]) -> Result<(), String> {
+    if extra.first().map(String::as_str) == Some("http") {
+        return bench_http::run(&extra[1..]);
+    }
     let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut args = vec!["bench", "-p", "auth-core", "--bench", "session", "--"];
     // `cargo xtask bench -- --flag` and `cargo xtask bench --flag` both reach criterion.

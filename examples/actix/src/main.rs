@@ -66,6 +66,19 @@ fn main() {
     example_demo::init_tracing();
     let address = std::net::SocketAddr::from(([127, 0, 0, 1], example_demo::port()));
     let served = actix_web::rt::System::new().block_on(async move {
+        if example_demo::bare() {
+            let bare = || {
+                App::new().route(
+                    "/",
+                    web::get().to(|| async { HttpResponse::Ok().body(example_demo::BARE_BODY) }),
+                )
+            };
+            let server = HttpServer::new(bare)
+                .bind(address)
+                .inspect_err(|error| tracing::error!(%error, %address, "cannot listen"))?;
+            tracing::info!("example-actix (bare) listening on http://{address}");
+            return server.run().await;
+        }
         let auth = match example_demo::auth().await {
             Ok(auth) => auth,
             Err(error) => {

@@ -62,19 +62,25 @@ fn app(auth: Auth) -> Router {
 #[tokio::main]
 async fn main() {
     example_demo::init_tracing();
-    let auth = match example_demo::auth().await {
-        Ok(auth) => auth,
-        Err(error) => {
-            tracing::error!(%error, "cannot start");
-            std::process::exit(2);
-        }
-    };
     let address = std::net::SocketAddr::from(([127, 0, 0, 1], example_demo::port()));
     let listener = match tokio::net::TcpListener::bind(address).await {
         Ok(listener) => listener,
         Err(error) => {
             tracing::error!(%error, %address, "cannot listen");
             std::process::exit(1);
+        }
+    };
+    if example_demo::bare() {
+        // `cargo xtask bench http`'s baseline: the same server, one constant route.
+        let bare = Router::new().route("/", get(|| async { example_demo::BARE_BODY }));
+        serve(listener, bare).await;
+        return;
+    }
+    let auth = match example_demo::auth().await {
+        Ok(auth) => auth,
+        Err(error) => {
+            tracing::error!(%error, "cannot start");
+            std::process::exit(2);
         }
     };
     tracing::info!("example-axum listening on http://{address}");

@@ -50,6 +50,15 @@ pub fn port() -> u16 {
         .unwrap_or(3000)
 }
 
+/// Whether `EXAMPLE_BARE` is set: the example then serves only `GET /` answering [`BARE_BODY`]
+/// on the same server setup, without auth: the baseline of `cargo xtask bench http`.
+pub fn bare() -> bool {
+    std::env::var_os("EXAMPLE_BARE").is_some_and(|v| !v.is_empty())
+}
+
+/// The constant body of the bare route ([`bare`]).
+pub const BARE_BODY: &str = "ok";
+
 /// Logs to stderr, filtered by `RUST_LOG` (default `info`).
 pub fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()

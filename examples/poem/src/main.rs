@@ -35,6 +35,12 @@ fn home(session: Option<AuthSession>) -> Html<String> {
     Html(example_demo::home_page(session.as_ref().map(|s| &s.0)))
 }
 
+/// The constant route of `EXAMPLE_BARE`.
+#[handler]
+fn bare() -> &'static str {
+    example_demo::BARE_BODY
+}
+
 #[handler]
 fn protected(AuthSession(session): AuthSession) -> Html<String> {
     Html(example_demo::protected_page(&session))
@@ -58,6 +64,16 @@ fn app(auth: Auth) -> impl Endpoint {
 #[tokio::main]
 async fn main() {
     example_demo::init_tracing();
+    let address = std::net::SocketAddr::from(([127, 0, 0, 1], example_demo::port()));
+    if example_demo::bare() {
+        let app = Route::new().at("/", get(bare));
+        tracing::info!("example-poem (bare) listening on http://{address}");
+        if let Err(error) = Server::new(TcpListener::bind(address)).run(app).await {
+            tracing::error!(%error, %address, "server error");
+            std::process::exit(1);
+        }
+        return;
+    }
     let auth = match example_demo::auth().await {
         Ok(auth) => auth,
         Err(error) => {
@@ -65,7 +81,6 @@ async fn main() {
             std::process::exit(2);
         }
     };
-    let address = std::net::SocketAddr::from(([127, 0, 0, 1], example_demo::port()));
     tracing::info!("example-poem listening on http://{address}");
     // Slow clients: a connection with no activity for this long is closed (poem has no
     // separate header or body timeout, nor a connection cap).

@@ -33,6 +33,12 @@ fn home(session: Option<AuthSession>) -> RawHtml<String> {
     RawHtml(example_demo::home_page(session.as_ref().map(|s| &s.0)))
 }
 
+/// The constant route of `EXAMPLE_BARE`.
+#[rocket::get("/")]
+fn bare() -> &'static str {
+    example_demo::BARE_BODY
+}
+
 /// Taking `AuthSession` protects the route: browsers are sent to sign in, API callers get 401.
 #[rocket::get("/protected")]
 fn protected(session: AuthSession) -> RawHtml<String> {
@@ -51,13 +57,6 @@ fn app(figment: Figment, auth: Auth) -> Rocket<Build> {
 #[rocket::main]
 async fn main() {
     example_demo::init_tracing();
-    let auth = match example_demo::auth().await {
-        Ok(auth) => auth,
-        Err(error) => {
-            tracing::error!(%error, "cannot start");
-            std::process::exit(2);
-        }
-    };
     // Rocket.toml / ROCKET_* as usual, but the address and port of every example.
     let figment = rocket::Config::figment()
         .merge(("address", "127.0.0.1"))
@@ -65,6 +64,22 @@ async fn main() {
         // Rocket 0.5 has no header or body read timeout and no connection cap: only keep-alive
         // is bounded here; run it behind a proxy that enforces them (README).
         .merge(("keep_alive", example_demo::limits::KEEP_ALIVE.as_secs()));
+    if example_demo::bare() {
+        // `cargo xtask bench http`'s baseline: the same server, one constant route.
+        let bare = rocket::custom(figment).mount("/", rocket::routes![bare]);
+        if let Err(error) = bare.launch().await {
+            tracing::error!(%error, "server error");
+            std::process::exit(1);
+        }
+        return;
+    }
+    let auth = match example_demo::auth().await {
+        Ok(auth) => auth,
+        Err(error) => {
+            tracing::error!(%error, "cannot start");
+            std::process::exit(2);
+        }
+    };
     tracing::info!(
         "example-rocket listening on http://127.0.0.1:{}",
         example_demo::port()
