@@ -140,6 +140,11 @@ impl Callbacks for DefaultCallbacks {}
 /// absolute URL is kept only when it has the same origin; anything else (another origin,
 /// `//host`, `/\host`, `javascript:`, unparsable text) gives the origin.
 pub fn default_redirect(url: &str, base_url: &str) -> String {
+    // The answer for the origin itself (the callback-url cookie of most requests) is the
+    // origin, whichever branch below would take it: no URL parsing.
+    if url == base_url {
+        return base_url.to_owned();
+    }
     let has_control = url.chars().any(|c| c.is_control());
     if url.starts_with('/') {
         let second = url.as_bytes().get(1).copied();
