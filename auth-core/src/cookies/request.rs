@@ -43,9 +43,13 @@ impl RequestCookies {
             if !text.is_empty() {
                 text.push(';');
             }
-            text.push_str(&String::from_utf8_lossy(header.as_bytes()));
+            // Checking is quicker than the lossy conversion, which only invalid text needs.
+            match std::str::from_utf8(header.as_bytes()) {
+                Ok(valid) => text.push_str(valid),
+                Err(_) => text.push_str(&String::from_utf8_lossy(header.as_bytes())),
+            }
         }
-        let mut pairs = Vec::with_capacity(text.bytes().filter(|b| *b == b';').count() + 1);
+        let mut pairs = Vec::with_capacity(8);
         let mut decoded = Vec::new();
         for part in text.split(';') {
             let Some((name, value)) = part.split_once('=') else {
@@ -65,8 +69,9 @@ impl RequestCookies {
                 value: (offset(&text, value), offset(&text, value) + value.len()),
                 value_decoded: false,
             };
-            if value.contains('%') {
+            if value.as_bytes().contains(&b'%') {
                 let start = decoded.len();
+                decoded.reserve(value.len());
                 decoded.extend(percent_decode_str(value));
                 if std::str::from_utf8(&decoded[start..]).is_ok() {
                     pair.value = (start, decoded.len());
