@@ -266,6 +266,11 @@ impl Callbacks for DefaultCallbacks {}
 /// differently (curl, Python) cannot read another host into it:
 /// `http://ORIGIN\@evil.test/` becomes `http://ORIGIN/@evil.test/`.
 pub fn default_redirect(url: &str, base_url: &str) -> String {
+    // The answer for the origin itself (the callback-url cookie of most requests) is the
+    // origin: no URL parsing.
+    if url == base_url {
+        return base_url.to_owned();
+    }
     let Ok(base) = url::Url::parse(base_url) else {
         return base_url.to_owned();
     };

@@ -101,6 +101,27 @@ impl fmt::Display for HttpDate {
 /// JavaScript's `Date.prototype.toISOString`, e.g. `2025-01-31T12:00:00.000Z`.
 pub(crate) fn iso8601(millis: i64) -> String {
     let c = civil(millis);
+    // Every session answer carries one: written digit by digit rather than through `format!`
+    // (years outside 0..=9999 keep the formatter's output).
+    if (0..=9999).contains(&c.year) {
+        let mut out = String::with_capacity(24);
+        let mut digits = |value: i64, width: u32, after: char| {
+            for i in (0..width).rev() {
+                let digit = (value / 10_i64.pow(i)).rem_euclid(10);
+                out.push(char::from(b'0' + u8::try_from(digit).unwrap_or(0)));
+            }
+            out.push(after);
+        };
+        let month = i64::try_from(c.month).unwrap_or(0) + 1;
+        digits(c.year, 4, '-');
+        digits(month, 2, '-');
+        digits(c.day, 2, 'T');
+        digits(c.hour, 2, ':');
+        digits(c.minute, 2, ':');
+        digits(c.second, 2, '.');
+        digits(c.millis, 3, 'Z');
+        return out;
+    }
     format!(
         "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
         c.year,
@@ -124,6 +145,28 @@ mod tests {
         assert_eq!(iso8601(ms), "2026-12-27T05:08:15.666Z");
         assert_eq!(HttpDate(ms).to_string(), "Sun, 27 Dec 2026 05:08:15 GMT");
         assert_eq!(iso8601(0), "1970-01-01T00:00:00.000Z");
+        for ms in [
+            1,
+            999,
+            86_399_999,
+            951_782_400_123,
+            1_798_348_095_001,
+            -1,
+            253_402_300_799_999,
+        ] {
+            let c = civil(ms);
+            let formatted = format!(
+                "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
+                c.year,
+                c.month + 1,
+                c.day,
+                c.hour,
+                c.minute,
+                c.second,
+                c.millis
+            );
+            assert_eq!(iso8601(ms), formatted, "{ms}");
+        }
         assert_eq!(
             HttpDate(951_782_400_000).to_string(),
             "Tue, 29 Feb 2000 00:00:00 GMT"

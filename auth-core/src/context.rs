@@ -106,7 +106,10 @@ impl<'a> RequestContext<'a> {
             .or_else(|| parts.query.get("callbackUrl").map(String::as_str));
         // A callback-url cookie that is not a valid URL is ignored rather than failing every
         // request until it expires (Auth.js answers 500).
-        let candidate = requested.or(cookie_value.filter(|c| is_valid_callback_url(c)));
+        // The origin itself (the cookie most requests carry) is a valid http(s) URL: only
+        // other values are parsed.
+        let candidate = requested
+            .or(cookie_value.filter(|c| *c == parts.origin.url || is_valid_callback_url(c)));
         let callback_url = match candidate {
             Some(url) => auth.callbacks.redirect(url, &parts.origin.url).await?,
             None => parts.origin.url.clone(),

@@ -116,11 +116,11 @@ impl AuthResponse {
             }
         }
         for cookie in &self.cookies {
-            match HeaderValue::from_str(&cookie.to_header_value()) {
-                Ok(value) => {
+            match cookie.to_header() {
+                Some(value) => {
                     headers.append(SET_COOKIE, value);
                 }
-                Err(_) => {
+                None => {
                     tracing::error!(target: "auth_core::response", cookie = %cookie.name, "dropping a cookie that is not a valid header value");
                 }
             }

@@ -52,9 +52,7 @@ impl fmt::Debug for ServerAction {
 impl ServerAction {
     /// The `Set-Cookie` header values, ready to append to a response.
     pub fn set_cookie_headers(&self) -> impl Iterator<Item = http::HeaderValue> + '_ {
-        self.cookies
-            .iter()
-            .filter_map(|c| http::HeaderValue::from_str(&c.to_header_value()).ok())
+        self.cookies.iter().filter_map(SetCookie::to_header)
     }
 
     /// The application's answer to the action, with every `Set-Cookie`: `303 See Other` to

@@ -99,11 +99,14 @@ impl SessionCookies {
                 "the session cookie needs more chunks than are read back: the session is too large"
             );
         }
+        out.reserve(names.len());
         for (name, chunk) in names.into_iter().zip(chunks) {
-            let mut cookie = SetCookie::new(spec, chunk);
-            cookie.name = name;
-            cookie.expires = Some(expires);
-            out.push(cookie);
+            out.push(SetCookie {
+                name,
+                value: chunk.to_owned(),
+                options: spec.options.clone(),
+                expires: Some(expires),
+            });
         }
         out
     }
@@ -120,11 +123,20 @@ impl SessionCookies {
 /// Splits `value` into pieces whose encoded size stays within [`CHUNK_SIZE`] bytes, never inside
 /// a character. An empty value gives no piece.
 pub(super) fn split_chunks(value: &str) -> Vec<&str> {
+    // No character encodes to more than three bytes per byte of UTF-8: a value of up to a
+    // third of a chunk (every session JWT without a large profile) is one piece.
+    if value.len().saturating_mul(3) <= CHUNK_SIZE {
+        return if value.is_empty() {
+            Vec::new()
+        } else {
+            vec![value]
+        };
+    }
     let mut out = Vec::new();
     let mut start = 0;
     let mut size = 0;
     for (i, ch) in value.char_indices() {
-        let encoded = if ch.is_ascii_alphanumeric() || "-_.!~*'()".contains(ch) {
+        let encoded = if u8::try_from(ch).is_ok_and(crate::encoding::is_unreserved) {
             1
         } else {
             3 * ch.len_utf8()

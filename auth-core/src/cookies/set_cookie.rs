@@ -2,10 +2,13 @@
 
 use std::fmt;
 
+use bytes::Bytes;
+use http::HeaderValue;
+
 use crate::clock::HttpDate;
 
 use super::{CookieOptions, CookieSpec};
-use crate::encoding::encode_component;
+use crate::encoding::push_component;
 
 /// One `Set-Cookie` to send.
 ///
@@ -45,18 +48,26 @@ impl SetCookie {
     /// Serialises in Auth.js's attribute order.
     pub fn to_header_value(&self) -> String {
         use std::fmt::Write as _;
-        let mut out = String::with_capacity(self.name.len() + self.value.len() + 96);
+        let o = &self.options;
+        let mut out = String::with_capacity(
+            self.name.len()
+                + self.value.len()
+                + o.path.len()
+                + o.domain.as_ref().map_or(0, String::len)
+                + 96,
+        );
         out.push_str(&self.name);
         out.push('=');
-        out.push_str(&encode_component(&self.value));
-        let o = &self.options;
+        push_component(&mut out, &self.value);
         if let Some(max_age) = o.max_age {
             let _ = write!(out, "; Max-Age={max_age}");
         }
         if let Some(domain) = &o.domain {
-            let _ = write!(out, "; Domain={domain}");
+            out.push_str("; Domain=");
+            out.push_str(domain);
         }
-        let _ = write!(out, "; Path={}", o.path);
+        out.push_str("; Path=");
+        out.push_str(&o.path);
         if let Some(expires) = self.expires {
             let _ = write!(out, "; Expires={}", HttpDate(expires));
         }
@@ -66,8 +77,15 @@ impl SetCookie {
         if o.secure {
             out.push_str("; Secure");
         }
-        let _ = write!(out, "; SameSite={}", o.same_site.as_str());
+        out.push_str("; SameSite=");
+        out.push_str(o.same_site.as_str());
         out
+    }
+
+    /// The `Set-Cookie` header value, serialised once and moved into the header without a
+    /// copy; `None` when it is no valid header value.
+    pub(crate) fn to_header(&self) -> Option<HeaderValue> {
+        HeaderValue::from_maybe_shared(Bytes::from(self.to_header_value())).ok()
     }
 }
 

@@ -10,6 +10,7 @@
 
 use std::fmt;
 
+use serde::{Serialize, Serializer, ser::SerializeMap};
 use serde_json::Value;
 
 use super::jwe::{self, DerivedKey, JweError};
@@ -46,13 +47,59 @@ pub(crate) fn encode(
     jwe::encrypt(key, payload.as_bytes())
 }
 
-/// Builds the JSON payload `encode` encrypts.
+/// Builds the JSON payload `encode` encrypts: the claims with `iat`, `exp` and `jti` set, as
+/// a copy of the claims with the three inserted would serialise (existing members keep their
+/// place, new ones follow in that order), written straight from `claims` without copying them.
 fn payload(claims: &Claims, iat: i64, exp: i64, jti: &str) -> String {
-    let mut payload = claims.clone();
-    payload.insert("iat".to_owned(), Value::from(iat));
-    payload.insert("exp".to_owned(), Value::from(exp));
-    payload.insert("jti".to_owned(), Value::from(jti));
-    Value::from(payload).to_string()
+    serde_json::to_string(&Payload {
+        claims,
+        iat,
+        exp,
+        jti,
+    })
+    .unwrap_or_default()
+}
+
+/// The claims of [`payload`] with the times and id replaced.
+struct Payload<'a> {
+    claims: &'a Claims,
+    iat: i64,
+    exp: i64,
+    jti: &'a str,
+}
+
+impl Serialize for Payload<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        let (mut iat, mut exp, mut jti) = (false, false, false);
+        for (key, value) in self.claims {
+            match key.as_str() {
+                "iat" => {
+                    iat = true;
+                    map.serialize_entry(key, &self.iat)?;
+                }
+                "exp" => {
+                    exp = true;
+                    map.serialize_entry(key, &self.exp)?;
+                }
+                "jti" => {
+                    jti = true;
+                    map.serialize_entry(key, self.jti)?;
+                }
+                _ => map.serialize_entry(key, value)?,
+            }
+        }
+        if !iat {
+            map.serialize_entry("iat", &self.iat)?;
+        }
+        if !exp {
+            map.serialize_entry("exp", &self.exp)?;
+        }
+        if !jti {
+            map.serialize_entry("jti", self.jti)?;
+        }
+        map.end()
+    }
 }
 
 /// Auth.js `decode`: decrypts with `keys`, parses the payload as a JSON object, checks exp (if

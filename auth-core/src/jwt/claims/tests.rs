@@ -426,3 +426,21 @@ fn error_display_and_source() {
     assert!(JwtError::Jwe(JweError::Malformed).source().is_some());
     assert!(JwtError::InvalidPayload.source().is_none());
 }
+
+#[test]
+fn the_payload_is_the_claims_with_the_times_inserted() {
+    let inserted = |claims: &Claims| {
+        let mut copy = claims.clone();
+        copy.insert("iat".to_owned(), Value::from(10));
+        copy.insert("exp".to_owned(), Value::from(20));
+        copy.insert("jti".to_owned(), Value::from("id"));
+        Value::from(copy).to_string()
+    };
+    let mut claims = Claims::new();
+    assert_eq!(payload(&claims, 10, 20, "id"), inserted(&claims));
+    claims.insert("name".into(), json!("Alice"));
+    claims.insert("exp".into(), json!(1));
+    claims.insert("nested".into(), json!({"a": [1, 2.5, null]}));
+    claims.insert("jti".into(), json!("old"));
+    assert_eq!(payload(&claims, 10, 20, "id"), inserted(&claims));
+}
