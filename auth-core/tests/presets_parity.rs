@@ -7,15 +7,16 @@
 //! documents. The few differences are the deliberate ones of `docs/deviations.md`.
 #![allow(missing_docs)]
 
+mod common;
+
 use std::{
-    collections::{BTreeMap, BTreeSet, HashMap},
+    collections::{BTreeMap, BTreeSet},
     sync::Mutex,
 };
 
 use auth_core::{
     Auth, AuthConfig,
     oauth::{HttpClient, HttpError, HttpFuture},
-    providers::presets,
 };
 use bytes::Bytes;
 use http::{Request, header};
@@ -23,11 +24,6 @@ use http_body_util::Full;
 use serde_json::{Value, json};
 
 const WELL_KNOWN: &str = "/.well-known/openid-configuration";
-
-fn fixture() -> Value {
-    serde_json::from_str(include_str!("fixtures/providers/authjs-presets.json"))
-        .expect("the fixture is JSON")
-}
 
 /// Answers discovery requests as `make.mjs`'s fake `fetch` does, and records them.
 #[derive(Default)]
@@ -82,35 +78,13 @@ impl HttpClient for Shared {
 }
 
 fn harness(fx: &Value) -> Harness {
-    let mut env: HashMap<String, String> = HashMap::new();
-    for preset in fx["presets"].as_array().expect("presets") {
-        for (name, value) in preset["env"].as_object().expect("env") {
-            env.insert(name.clone(), value.as_str().expect("text").to_owned());
-        }
-    }
     let http = std::sync::Arc::new(FakeDiscovery::default());
-    let mut config = AuthConfig::new()
+    let config = AuthConfig::new()
         .base_path(fx["base_path"].as_str().expect("base path"))
         .secret("presets-parity-secret-presets-parity-secret")
         .trust_host(true)
         .http_client(Shared(http.clone()));
-    for preset in presets::all() {
-        // The RESTlet Auth.js's NetSuite was given (NetSuite has no userinfo of its own).
-        let preset = match preset.provider_id() {
-            "netsuite" => {
-                let restlet = fx["presets"]
-                    .as_array()
-                    .and_then(|all| all.iter().find(|p| p["id"] == "netsuite"))
-                    .and_then(|p| p["patch"]["userinfo"].as_str())
-                    .expect("the NetSuite RESTlet");
-                preset.userinfo_url(restlet)
-            }
-            _ => preset,
-        };
-        config = config.provider(preset);
-    }
-    let auth = config
-        .env_defaults_from(move |name| env.get(name).cloned())
+    let auth = common::presets::with_every_preset(config, fx)
         .build()
         .expect("every preset builds");
     Harness {
@@ -216,7 +190,7 @@ fn deliberate(
 
 #[tokio::test]
 async fn every_preset_is_listed_and_redirects_like_auth_js() {
-    let fx = fixture();
+    let fx = common::presets::fixture();
     assert_eq!(fx["authjs"], "0.41.3");
     let h = harness(&fx);
 

@@ -3,6 +3,7 @@
 #![allow(dead_code, unreachable_pub, missing_docs)]
 
 pub mod idp;
+pub mod presets;
 
 use std::collections::BTreeMap;
 
