@@ -32,6 +32,13 @@ async fn the_sign_in_page_has_a_working_credentials_form() {
             .contains("id=\"input-username-for-credentials-provider\"")
     );
     assert!(r.body.contains("type=\"password\""));
+    // Password managers can fill the pair.
+    assert!(r.body.contains(
+        "id=\"input-username-for-credentials-provider\" type=\"text\" placeholder=\"\" autocomplete=\"username\"/>"
+    ));
+    assert!(r.body.contains(
+        "id=\"input-password-for-credentials-provider\" type=\"password\" placeholder=\"\" autocomplete=\"current-password\"/>"
+    ));
     assert!(
         r.body
             .contains("Sign in failed. Check the details you provided are correct.")

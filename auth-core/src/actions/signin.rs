@@ -89,7 +89,6 @@ pub(super) fn page(ctx: &RequestContext<'_>) -> Result<AuthResponse, Error> {
                 signin_url: signin,
                 logo: p.style.logo.as_deref(),
                 brand_color: p.style.brand_color.as_deref(),
-                text_color: p.style.text.as_deref(),
             },
             PreparedProvider::WebAuthn(p) => SignInProvider::WebAuthn {
                 id: provider.id(),

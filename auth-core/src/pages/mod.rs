@@ -10,6 +10,7 @@
 
 mod confirm_email;
 mod error;
+mod logos;
 mod signin;
 mod signout;
 mod verify_request;

@@ -94,6 +94,9 @@ pub struct CredentialInput {
     pub input_type: String,
     /// Placeholder text.
     pub placeholder: Option<String>,
+    /// The input's `autocomplete` attribute. When `None`, the page gives a password input
+    /// `current-password`, and a text or email input named `username` or `email` `username`.
+    pub autocomplete: Option<String>,
 }
 
 impl CredentialInput {
@@ -103,6 +106,7 @@ impl CredentialInput {
             label: Some(label.into()),
             input_type: "text".into(),
             placeholder: None,
+            autocomplete: None,
         }
     }
 
@@ -118,6 +122,13 @@ impl CredentialInput {
     #[must_use]
     pub fn placeholder(mut self, placeholder: impl Into<String>) -> Self {
         self.placeholder = Some(placeholder.into());
+        self
+    }
+
+    /// Sets the `autocomplete` attribute (e.g. `one-time-code`, `new-password`).
+    #[must_use]
+    pub fn autocomplete(mut self, autocomplete: impl Into<String>) -> Self {
+        self.autocomplete = Some(autocomplete.into());
         self
     }
 }
@@ -204,6 +215,7 @@ impl CredentialsProvider {
             label: input.label,
             input_type: input.input_type,
             placeholder: input.placeholder,
+            autocomplete: input.autocomplete,
         });
         self
     }

@@ -1,29 +1,29 @@
 //! Sign-in page (GET `/signin`, spec §14.2).
 
-use super::{Theme, document, push_escaped, push_logo, push_theme_styles, sanitize_css_value};
-
-/// Base URL of Auth.js's provider logos; the default logo is `<base>/<id>.svg`.
-const PROVIDER_LOGO_BASE: &str = "https://authjs.dev/img/providers";
+use super::{
+    Theme, document, logos::provider_logo, push_escaped, push_logo, push_theme_styles,
+    sanitize_css_value,
+};
 
 /// One provider as shown on the sign-in page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SignInProvider<'a> {
     /// OAuth / OIDC: POST form to `signin_url`, button `Sign in with <name>`.
     OAuth {
-        /// Provider id (used for the default logo URL).
+        /// Provider id (picks the logo shipped with the crate).
         id: &'a str,
         /// Display name.
         name: &'a str,
         /// Where the form POSTs (`<base>/signin/<id>`).
         signin_url: &'a str,
-        /// Logo URL (`style.logo`); default `https://authjs.dev/img/providers/<id>.svg`.
+        /// Logo URL (`style.logo`), shown as an `<img>`. Without one, the button shows the
+        /// logo the crate ships for `id` as inline SVG (Auth.js loads
+        /// `https://authjs.dev/img/providers/<id>.svg`), or none.
         logo: Option<&'a str>,
         /// Brand colour (`style.brandColor ?? style.bg`), set as `--provider-brand-color` on
         /// the button (default `#fff`); tints the button on hover. Dropped if unsafe as CSS.
+        /// The label keeps the theme's text colour, as in Auth.js.
         brand_color: Option<&'a str>,
-        /// Button text colour (`style.text`), set as `--provider-color` on the button. The
-        /// label keeps the theme's text colour when absent. Dropped if unsafe as CSS.
-        text_color: Option<&'a str>,
     },
     /// Email magic link: POST form to `signin_url` with an email input.
     Email {
@@ -97,6 +97,10 @@ pub struct CredentialField {
     pub input_type: String,
     /// Placeholder text; defaults to empty.
     pub placeholder: Option<String>,
+    /// The `autocomplete` attribute; when `None`, `current-password` for password inputs and
+    /// `username` for a text or email input named `username` or `email` (see
+    /// [`CredentialField::autocomplete_or_default`]).
+    pub autocomplete: Option<String>,
 }
 
 impl CredentialField {
@@ -107,6 +111,23 @@ impl CredentialField {
             label: None,
             input_type: "text".to_owned(),
             placeholder: None,
+            autocomplete: None,
+        }
+    }
+
+    /// The `autocomplete` the sign-in page gives the input: the field's own, else
+    /// `current-password` for a password, `username` for a text or email input named
+    /// `username` or `email` (so password managers fill the pair), else none.
+    pub fn autocomplete_or_default(&self) -> Option<&str> {
+        if let Some(own) = self.autocomplete.as_deref() {
+            return Some(own);
+        }
+        match self.input_type.as_str() {
+            "password" => Some("current-password"),
+            "" | "text" | "email" if matches!(self.name.as_str(), "username" | "email") => {
+                Some("username")
+            }
+            _ => None,
         }
     }
 }
@@ -204,7 +225,6 @@ fn push_oauth_form(b: &mut String, page: &SignInPage<'_>, provider: &SignInProvi
         signin_url,
         logo,
         brand_color,
-        text_color,
     } = *provider
     else {
         return;
@@ -218,23 +238,20 @@ fn push_oauth_form(b: &mut String, page: &SignInPage<'_>, provider: &SignInProvi
     let color = brand_color.and_then(sanitize_css_value).unwrap_or("#fff");
     b.push_str("<button type=\"submit\" class=\"button\" style=\"--provider-brand-color:");
     b.push_str(color);
-    if let Some(text) = text_color.and_then(sanitize_css_value) {
-        b.push_str(";--provider-color:");
-        b.push_str(text);
-    }
     b.push_str("\" tabindex=\"0\"><span>Sign in with ");
     push_escaped(b, name);
-    b.push_str("</span><img loading=\"lazy\" height=\"24\" width=\"24\" alt=\"\" src=\"");
+    b.push_str("</span>");
     match logo {
-        Some(logo) => push_escaped(b, logo),
-        None => {
-            b.push_str(PROVIDER_LOGO_BASE);
-            b.push('/');
-            push_escaped(b, id);
-            b.push_str(".svg");
+        // The deployer's own logo: decorative, the label names the provider.
+        Some(logo) => {
+            b.push_str("<img loading=\"lazy\" height=\"24\" width=\"24\" alt=\"\" src=\"");
+            push_escaped(b, logo);
+            b.push_str("\"/>");
         }
+        // Compile-time SVG (`aria-hidden`), trusted markup.
+        None => b.push_str(provider_logo(id).unwrap_or("")),
     }
-    b.push_str("\"/></button></form>");
+    b.push_str("</button></form>");
 }
 
 fn push_email_form(b: &mut String, page: &SignInPage<'_>, id: &str, name: &str, action: &str) {
@@ -243,7 +260,7 @@ fn push_email_form(b: &mut String, page: &SignInPage<'_>, id: &str, name: &str, 
     push_escaped(b, id);
     b.push_str("-provider\">Email</label><input id=\"input-email-for-");
     push_escaped(b, id);
-    b.push_str("-provider\" autofocus type=\"email\" name=\"email\"");
+    b.push_str("-provider\" autofocus type=\"email\" name=\"email\" autocomplete=\"email\"");
     if let Some(email) = page.email {
         b.push_str(" value=\"");
         push_escaped(b, email);
@@ -284,7 +301,13 @@ fn push_credentials_form(
         push_escaped(b, input_type);
         b.push_str("\" placeholder=\"");
         push_escaped(b, field.placeholder.as_deref().unwrap_or(""));
-        b.push_str("\"/></div>");
+        b.push('"');
+        if let Some(autocomplete) = field.autocomplete_or_default() {
+            b.push_str(" autocomplete=\"");
+            push_escaped(b, autocomplete);
+            b.push('"');
+        }
+        b.push_str("/></div>");
     }
     push_submit_button(b, name);
     b.push_str("</form>");

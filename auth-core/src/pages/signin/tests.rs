@@ -26,7 +26,6 @@ fn providers(fields: &[CredentialField]) -> Vec<SignInProvider<'_>> {
             signin_url: "https://app.test/auth/signin/github",
             logo: None,
             brand_color: Some("#24292f"),
-            text_color: None,
         },
         SignInProvider::Email {
             id: "email",
@@ -77,14 +76,15 @@ fn b10_fragment() {
         "<form action=\"https://app.test/auth/signin/github\" method=\"POST\"><input type=\"hidden\" name=\"csrfToken\" value=\"tok123\"/><input type=\"hidden\" name=\"callbackUrl\" value=\"https://app.test\"/>"
     ));
     assert!(html.contains("style=\"--provider-brand-color:#24292f\""));
-    assert!(html.contains("src=\"https://authjs.dev/img/providers/github.svg\""));
-    assert!(html.contains("<span>Sign in with GitHub</span>"));
+    // GitHub's logo is shipped with the crate, inline: nothing is loaded from authjs.dev.
+    assert!(html.contains("<span>Sign in with GitHub</span><svg "));
+    assert!(!html.contains("authjs.dev"));
     // Email form, pre-filled.
     assert!(html.contains(
         "<form action=\"https://app.test/auth/signin/email\" method=\"POST\"><input type=\"hidden\" name=\"csrfToken\" value=\"tok123\"/>"
     ));
     assert!(html.contains(
-        "<input id=\"input-email-for-email-provider\" autofocus type=\"email\" name=\"email\" value=\"a@b.c\" placeholder=\"email@example.com\" required/>"
+        "<input id=\"input-email-for-email-provider\" autofocus type=\"email\" name=\"email\" autocomplete=\"email\" value=\"a@b.c\" placeholder=\"email@example.com\" required/>"
     ));
     assert!(html.contains(
         "<label class=\"section-header\" for=\"input-email-for-email-provider\">Email</label>"
@@ -94,10 +94,10 @@ fn b10_fragment() {
         "<form action=\"https://app.test/auth/callback/credentials\" method=\"POST\"><input type=\"hidden\" name=\"csrfToken\" value=\"tok123\"/>"
     ));
     assert!(html.contains(
-        "<label class=\"section-header\" for=\"input-username-for-credentials-provider\">Username</label><input name=\"username\" id=\"input-username-for-credentials-provider\" type=\"text\" placeholder=\"jsmith\"/>"
+        "<label class=\"section-header\" for=\"input-username-for-credentials-provider\">Username</label><input name=\"username\" id=\"input-username-for-credentials-provider\" type=\"text\" placeholder=\"jsmith\" autocomplete=\"username\"/>"
     ));
     assert!(html.contains(
-        "<label class=\"section-header\" for=\"input-password-for-credentials-provider\">password</label><input name=\"password\" id=\"input-password-for-credentials-provider\" type=\"password\" placeholder=\"\"/>"
+        "<label class=\"section-header\" for=\"input-password-for-credentials-provider\">password</label><input name=\"password\" id=\"input-password-for-credentials-provider\" type=\"password\" placeholder=\"\" autocomplete=\"current-password\"/>"
     ));
     assert!(html.contains("<button id=\"submitButton\" type=\"submit\" tabindex=\"0\">Sign in with Credentials</button>"));
     // Order: GitHub, <hr/>, email, <hr/>, credentials.
@@ -155,7 +155,6 @@ fn dynamic_values_are_escaped() {
             signin_url: EVIL,
             logo: None,
             brand_color: None,
-            text_color: None,
         },
         SignInProvider::Email {
             id: EVIL,
@@ -185,14 +184,17 @@ fn dynamic_values_are_escaped() {
     assert!(!html.contains("<script"));
     assert!(html.contains(&format!("name=\"csrfToken\" value=\"{EVIL_ESCAPED}\"")));
     assert!(html.contains(&format!("name=\"callbackUrl\" value=\"{EVIL_ESCAPED}\"")));
-    assert!(html.contains(&format!("name=\"email\" value=\"{EVIL_ESCAPED}\"")));
+    assert!(html.contains(&format!(
+        "name=\"email\" autocomplete=\"email\" value=\"{EVIL_ESCAPED}\""
+    )));
     assert!(html.contains(&format!("<span>Sign in with {EVIL_ESCAPED}</span>")));
     assert!(html.contains(&format!("<form action=\"{EVIL_ESCAPED}\"")));
     assert!(html.contains(&format!(
         "id=\"input-{EVIL_ESCAPED}-for-{EVIL_ESCAPED}-provider\" type=\"{EVIL_ESCAPED}\""
     )));
+    // No logo is shipped for that id, so the button has none.
     assert!(html.contains(&format!(
-        "src=\"https://authjs.dev/img/providers/{EVIL_ESCAPED}.svg\""
+        "<span>Sign in with {EVIL_ESCAPED}</span></button>"
     )));
     // Unknown error codes map to the default message, never echoing the code.
     assert!(html.contains("<p>Unable to sign in.</p>"));
@@ -207,7 +209,6 @@ fn malicious_colors_are_dropped() {
         signin_url: "/s",
         logo: Some("https://x.test/x.svg"),
         brand_color: Some("red\"onmouseover=\"alert(1)"),
-        text_color: Some(evil_color),
     }];
     let theme = Theme {
         brand_color: Some(evil_color.into()),
@@ -239,7 +240,6 @@ fn good_colors_are_kept() {
         signin_url: "/s",
         logo: None,
         brand_color: Some("rgb(1, 2, 3)"),
-        text_color: Some("#fff"),
     }];
     let theme = Theme {
         button_text: Some("white".into()),
@@ -253,7 +253,7 @@ fn good_colors_are_kept() {
         email: None,
         providers: &providers,
     });
-    assert!(html.contains("style=\"--provider-brand-color:rgb(1, 2, 3);--provider-color:#fff\""));
+    assert!(html.contains("style=\"--provider-brand-color:rgb(1, 2, 3)\""));
     assert!(html.contains("<style>:root {--button-text-color: white}</style>"));
 }
 
@@ -321,4 +321,86 @@ fn credential_field_defaults() {
     ));
     assert!(html.contains(">otp</label>"));
     assert!(!html.contains("class=\"error\""));
+}
+
+#[test]
+fn logos_are_inline_unless_the_deployer_gives_a_url() {
+    let oauth = |id, logo| SignInProvider::OAuth {
+        id,
+        name: "N",
+        signin_url: "/s",
+        logo,
+        brand_color: None,
+    };
+    let providers = [
+        oauth("google", None),
+        oauth("github", Some("/static/my-github.png")),
+        oauth("keycloak", None),
+    ];
+    let html = render_signin(&SignInPage {
+        theme: &Theme::default(),
+        csrf_token: "t",
+        callback_url: "/",
+        error: None,
+        email: None,
+        providers: &providers,
+    });
+    let buttons: Vec<&str> = html.split("<button ").skip(1).collect();
+    assert_eq!(buttons.len(), 3);
+    // Shipped logo: decorative inline SVG, hidden from assistive technology.
+    assert!(buttons[0].contains("</span><svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 24 24\" width=\"24\" height=\"24\" aria-hidden=\"true\" focusable=\"false\" fill=\"#4285F4\"><path d="));
+    assert!(!buttons[0].contains("<img"));
+    // A deployer's logo URL is their choice: an <img> with an empty alt.
+    assert!(buttons[1].contains(
+        "</span><img loading=\"lazy\" height=\"24\" width=\"24\" alt=\"\" src=\"/static/my-github.png\"/></button>"
+    ));
+    assert!(!buttons[1].contains("<svg"));
+    // No logo shipped for Keycloak (its mark is not under CC0): the label alone.
+    assert!(buttons[2].contains("<span>Sign in with N</span></button>"));
+}
+
+#[test]
+fn inputs_carry_autocomplete() {
+    let field = |name: &str, input_type: &str| CredentialField {
+        input_type: input_type.into(),
+        ..CredentialField::new(name)
+    };
+    let cases = [
+        (field("username", "text"), Some("username")),
+        (field("email", "email"), Some("username")),
+        (field("email", ""), Some("username")),
+        (field("password", "password"), Some("current-password")),
+        (field("pin", "password"), Some("current-password")),
+        (field("otp", "text"), None),
+        (field("username", "number"), None),
+        (
+            CredentialField {
+                autocomplete: Some("one-time-code".into()),
+                ..field("otp", "text")
+            },
+            Some("one-time-code"),
+        ),
+    ];
+    for (f, expected) in &cases {
+        assert_eq!(f.autocomplete_or_default(), *expected, "{}", f.name);
+    }
+    let fields: Vec<CredentialField> = cases.into_iter().map(|(f, _)| f).collect();
+    let providers = [SignInProvider::Credentials {
+        id: "c",
+        name: "C",
+        callback_url: "/cb",
+        fields: &fields,
+    }];
+    let html = render_signin(&SignInPage {
+        theme: &Theme::default(),
+        csrf_token: "t",
+        callback_url: "/",
+        error: None,
+        email: None,
+        providers: &providers,
+    });
+    assert!(html.contains("id=\"input-pin-for-c-provider\" type=\"password\" placeholder=\"\" autocomplete=\"current-password\"/>"));
+    assert!(html.contains("id=\"input-otp-for-c-provider\" type=\"text\" placeholder=\"\"/>"));
+    assert!(html.contains("placeholder=\"\" autocomplete=\"one-time-code\"/>"));
+    assert_eq!(html.matches("autocomplete=").count(), 6);
 }

@@ -46,11 +46,13 @@ impl Checks {
 /// The look of the provider's button on the built-in sign-in page.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ProviderStyle {
-    /// Logo URL (default `https://authjs.dev/img/providers/<id>.svg`).
+    /// Logo URL, shown as an `<img>`. Without one (the presets' default) the sign-in page shows
+    /// the logo the crate ships for the provider's id, inline, if it has one.
     pub logo: Option<String>,
-    /// Button colour.
+    /// Brand colour (Auth.js `style.brandColor ?? style.bg`): tints the button on hover.
     pub brand_color: Option<String>,
-    /// Button text colour.
+    /// Auth.js's `style.text`. Kept for completeness; the built-in page, like Auth.js 0.41.3's,
+    /// paints every label in the theme's text colour, legible on the neutral button.
     pub text: Option<String>,
 }
 

@@ -34,7 +34,7 @@ pub fn apple() -> OAuthProvider {
             nonce: true,
         })
         .profile(profile)
-        .style(style(ID, Some("#000"), Some("#fff")))
+        .style(style(Some("#000"), Some("#fff")))
 }
 
 /// The first-consent `user` object, whether it arrives parsed or as the JSON text of the form

@@ -25,7 +25,7 @@ pub fn bitbucket() -> OAuthProvider {
         .token_url("https://bitbucket.org/site/oauth2/access_token")
         .userinfo_url("https://api.bitbucket.org/2.0/user")
         .profile(profile)
-        .style(style(ID, Some("#205081"), Some("#fff")))
+        .style(style(Some("#205081"), Some("#fff")))
 }
 
 fn profile(profile: &Value, _tokens: &TokenSet) -> Result<User> {

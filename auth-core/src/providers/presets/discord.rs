@@ -27,7 +27,7 @@ pub fn discord() -> OAuthProvider {
         .token_url("https://discord.com/api/oauth2/token")
         .userinfo_url("https://discord.com/api/users/@me")
         .profile(profile)
-        .style(style(ID, Some("#5865F2"), Some("#fff")))
+        .style(style(Some("#5865F2"), Some("#fff")))
 }
 
 fn profile(profile: &Value, _tokens: &TokenSet) -> Result<User> {

@@ -24,7 +24,7 @@ pub fn facebook() -> OAuthProvider {
         .token_url("https://graph.facebook.com/oauth/access_token")
         .userinfo_url("https://graph.facebook.com/me?fields=id,name,email,picture")
         .profile(profile)
-        .style(style(ID, Some("#006aff"), Some("#fff")))
+        .style(style(Some("#006aff"), Some("#fff")))
 }
 
 fn profile(profile: &Value, _tokens: &TokenSet) -> Result<User> {

@@ -54,7 +54,7 @@ fn at(base: &str, api: &str) -> OAuthProvider {
             Box::pin(fetch_profile(user.clone(), emails.clone(), tokens, client))
         }))
         .profile(profile)
-        .style(style(ID, Some("#24292f"), Some("#fff")))
+        .style(style(Some("#24292f"), Some("#fff")))
 }
 
 /// `GET /user`, plus `GET /user/emails` when the profile has no email.

@@ -30,7 +30,7 @@ pub fn gitlab_self_managed(base_url: impl AsRef<str>) -> OAuthProvider {
         .token_url(format!("{base}/oauth/token"))
         .userinfo_url(format!("{base}/api/v4/user"))
         .profile(profile)
-        .style(style(ID, Some("#FC6D26"), Some("#fff")))
+        .style(style(Some("#FC6D26"), Some("#fff")))
 }
 
 fn profile(profile: &Value, _tokens: &TokenSet) -> Result<User> {

@@ -18,5 +18,5 @@ use super::{OAuthProvider, oidc, style};
 pub fn google() -> OAuthProvider {
     oidc("google", "Google")
         .issuer("https://accounts.google.com")
-        .style(style("google", Some("#1a73e8"), Some("#fff")))
+        .style(style(Some("#1a73e8"), Some("#fff")))
 }

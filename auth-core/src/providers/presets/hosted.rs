@@ -26,7 +26,7 @@ use crate::Result;
 ///   domain as a URL, e.g. `https://example.eu.auth0.com` (or your custom domain).
 /// * Checks: PKCE.
 pub fn auth0() -> OAuthProvider {
-    oidc("auth0", "Auth0").style(style("auth0", Some("#EB5424"), Some("#fff")))
+    oidc("auth0", "Auth0").style(style(Some("#EB5424"), Some("#fff")))
 }
 
 /// authentik ([OAuth2/OpenID provider](https://docs.goauthentik.io/docs/add-secure-apps/providers/oauth2/)).
@@ -38,7 +38,7 @@ pub fn auth0() -> OAuthProvider {
 ///   trailing slash authentik puts in its `iss`).
 /// * Checks: PKCE. Auth.js defines no brand colour for authentik; neither does this preset.
 pub fn authentik() -> OAuthProvider {
-    oidc("authentik", "Authentik").style(style("authentik", None, None))
+    oidc("authentik", "Authentik").style(style(None, None))
 }
 
 /// Amazon Cognito user pools ([OIDC endpoints](https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-userpools-server-contract-reference.html)).
@@ -55,7 +55,7 @@ pub fn authentik() -> OAuthProvider {
 pub fn cognito() -> OAuthProvider {
     oidc("cognito", "Cognito")
         .profile(cognito_profile)
-        .style(style("cognito", Some("#C17B9E"), Some("#fff")))
+        .style(style(Some("#C17B9E"), Some("#fff")))
 }
 
 fn cognito_profile(profile: &Value, tokens: &TokenSet) -> Result<User> {
@@ -75,7 +75,7 @@ fn cognito_profile(profile: &Value, tokens: &TokenSet) -> Result<User> {
 ///   `https://sso.example.com/realms/main` (Keycloak before 17: `…/auth/realms/main`).
 /// * Checks: PKCE.
 pub fn keycloak() -> OAuthProvider {
-    oidc("keycloak", "Keycloak").style(style("keycloak", Some("#428bca"), Some("#fff")))
+    oidc("keycloak", "Keycloak").style(style(Some("#428bca"), Some("#fff")))
 }
 
 /// Okta ([OpenID Connect](https://developer.okta.com/docs/concepts/oauth-openid/)).
@@ -93,7 +93,7 @@ pub fn okta() -> OAuthProvider {
             state: true,
             nonce: false,
         })
-        .style(style("okta", Some("#000"), Some("#fff")))
+        .style(style(Some("#000"), Some("#fff")))
 }
 
 /// ZITADEL ([OpenID Connect endpoints](https://zitadel.com/docs/apis/openidoauth/endpoints)).
@@ -106,7 +106,7 @@ pub fn okta() -> OAuthProvider {
 /// * Checks: PKCE. ZITADEL also releases `email_verified`, for the `sign_in` callback. Auth.js
 ///   defines no brand colour for ZITADEL; neither does this preset.
 pub fn zitadel() -> OAuthProvider {
-    oidc("zitadel", "ZITADEL").style(style("zitadel", None, None))
+    oidc("zitadel", "ZITADEL").style(style(None, None))
 }
 
 /// A hosted OpenID Connect preset as Auth.js declares it: discovery, the default scope, PKCE,
@@ -123,7 +123,7 @@ fn discovered(id: &'static str, name: &str) -> OAuthProvider {
 ///   preset's `wellKnown` is never read).
 /// * Checks: PKCE.
 pub fn asgardeo() -> OAuthProvider {
-    discovered("asgardeo", "Asgardeo").style(style("asgardeo", Some("#000"), Some("#fff")))
+    discovered("asgardeo", "Asgardeo").style(style(Some("#000"), Some("#fff")))
 }
 
 /// Azure AD B2C ([OpenID Connect](https://learn.microsoft.com/en-us/azure/active-directory-b2c/openid-connect)).
@@ -143,7 +143,7 @@ pub fn azure_ad_b2c() -> OAuthProvider {
                 image: None,
             })
         })
-        .style(style("azure-ad-b2c", Some("#0072c6"), Some("#fff")))
+        .style(style(Some("#0072c6"), Some("#fff")))
 }
 
 /// Battle.net ([OAuth APIs](https://develop.battle.net/documentation/guides/using-oauth)).
@@ -161,7 +161,7 @@ pub fn battlenet() -> OAuthProvider {
                 image: None,
             })
         })
-        .style(style("battlenet", Some("#148eff"), Some("#fff")))
+        .style(style(Some("#148eff"), Some("#fff")))
 }
 
 /// Beyond Identity ([OIDC](https://developer.beyondidentity.com/)).
@@ -180,7 +180,7 @@ pub fn beyondidentity() -> OAuthProvider {
                 image: None,
             })
         })
-        .style(style("beyondidentity", Some("#5077c5"), Some("#fff")))
+        .style(style(Some("#5077c5"), Some("#fff")))
 }
 
 /// Descope ([OIDC](https://docs.descope.com/)).
@@ -193,7 +193,7 @@ pub fn beyondidentity() -> OAuthProvider {
 pub fn descope() -> OAuthProvider {
     discovered("descope", "Descope")
         .checks(checks(true, true, false))
-        .style(style("descope", Some("#1C1C23"), Some("#ffffff")))
+        .style(style(Some("#1C1C23"), Some("#ffffff")))
         .derive(|p| {
             if p.issuer.is_none()
                 && let Some(id) = &p.client_id
@@ -209,11 +209,7 @@ pub fn descope() -> OAuthProvider {
 ///   `AUTH_DUENDE_IDENTITY_SERVER6_ISSUER` — the server's URL, e.g. `https://demo.duendesoftware.com`.
 /// * Checks: PKCE.
 pub fn duende_identity_server6() -> OAuthProvider {
-    discovered("duende-identity-server6", "DuendeIdentityServer6").style(style(
-        "duende-identity-server6",
-        None,
-        None,
-    ))
+    discovered("duende-identity-server6", "DuendeIdentityServer6").style(style(None, None))
 }
 
 /// Frontegg ([hosted login](https://developers.frontegg.com/guides/authentication/hosted-login)).
@@ -225,7 +221,7 @@ pub fn duende_identity_server6() -> OAuthProvider {
 ///   discovery). Checks: PKCE.
 pub fn frontegg() -> OAuthProvider {
     discovered("frontegg", "Frontegg")
-        .style(style("frontegg", None, None))
+        .style(style(None, None))
         .derive(super::at_issuer(|p, issuer| {
             p.authorization_url = Some(format!("{issuer}/oauth/authorize"));
             p.token_url = Some(format!("{issuer}/oauth/token"));
@@ -257,7 +253,7 @@ pub fn fusionauth() -> OAuthProvider {
                 image: text(p, "/picture"),
             })
         })
-        .style(style("fusionauth", None, None))
+        .style(style(None, None))
         .derive(super::at_issuer(|p, issuer| {
             p.token_url = Some(format!("{issuer}/oauth2/token"));
             p.userinfo_url = Some(format!("{issuer}/oauth2/userinfo"));
@@ -270,7 +266,7 @@ pub fn fusionauth() -> OAuthProvider {
 ///   e.g. `https://<project>.projects.oryapis.com`.
 /// * Checks: PKCE.
 pub fn hydra() -> OAuthProvider {
-    discovered("hydra", "Hydra").style(style("hydra", Some("#fff"), Some("#0F172A")))
+    discovered("hydra", "Hydra").style(style(Some("#fff"), Some("#0F172A")))
 }
 
 /// IdentityServer4 ([documentation](https://identityserver4.readthedocs.io/)).
@@ -279,7 +275,7 @@ pub fn hydra() -> OAuthProvider {
 ///   `AUTH_IDENTITY_SERVER4_ISSUER` — the server's URL.
 /// * Checks: PKCE.
 pub fn identity_server4() -> OAuthProvider {
-    discovered("identity-server4", "IdentityServer4").style(style("identity-server4", None, None))
+    discovered("identity-server4", "IdentityServer4").style(style(None, None))
 }
 
 /// Kinde ([OIDC](https://docs.kinde.com/)).
@@ -290,7 +286,7 @@ pub fn identity_server4() -> OAuthProvider {
 pub fn kinde() -> OAuthProvider {
     discovered("kinde", "Kinde")
         .checks(checks(true, true, false))
-        .style(style("kinde", Some("#fff"), Some("#0F0F0F")))
+        .style(style(Some("#fff"), Some("#0F0F0F")))
 }
 
 /// Logto ([OIDC](https://docs.logto.io/)).
@@ -310,7 +306,7 @@ pub fn logto() -> OAuthProvider {
                 image: text(p, "/picture"),
             })
         })
-        .style(style("logto", None, None))
+        .style(style(None, None))
 }
 
 /// OneLogin ([OpenID Connect](https://developers.onelogin.com/openid-connect)).
@@ -321,7 +317,7 @@ pub fn logto() -> OAuthProvider {
 ///   preset's `wellKnown`).
 /// * Checks: PKCE.
 pub fn onelogin() -> OAuthProvider {
-    discovered("onelogin", "OneLogin").style(style("onelogin", None, None))
+    discovered("onelogin", "OneLogin").style(style(None, None))
 }
 
 /// Passage by 1Password ([OIDC](https://docs.passage.id/)).
@@ -330,7 +326,7 @@ pub fn onelogin() -> OAuthProvider {
 ///   issuer, e.g. `https://auth.passage.id/v1/apps/<app id>`.
 /// * `client_secret_basic`; checks: PKCE.
 pub fn passage() -> OAuthProvider {
-    discovered("passage", "Passage").style(style("passage", Some("#3d53f6"), None))
+    discovered("passage", "Passage").style(style(Some("#3d53f6"), None))
 }
 
 /// PingOne ([OpenID Connect](https://docs.pingidentity.com/)), id `ping-id`.
@@ -339,7 +335,7 @@ pub fn passage() -> OAuthProvider {
 ///   environment's issuer, e.g. `https://auth.pingone.com/<environment id>/as`.
 /// * Checks: PKCE.
 pub fn ping_id() -> OAuthProvider {
-    discovered("ping-id", "Ping Identity").style(style("ping-id", None, None))
+    discovered("ping-id", "Ping Identity").style(style(None, None))
 }
 
 /// United Effects ([Core EOS](https://docs.unitedeffects.com/)).
@@ -350,7 +346,7 @@ pub fn ping_id() -> OAuthProvider {
 pub fn united_effects() -> OAuthProvider {
     discovered("united-effects", "United Effects")
         .authorization_param("scope", "openid email profile")
-        .style(style("united-effects", None, None))
+        .style(style(None, None))
         .derive(|p| {
             if let Some(issuer) = p.issuer.clone() {
                 set_param(p, "resource", issuer);

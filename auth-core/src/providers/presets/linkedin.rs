@@ -21,5 +21,5 @@ pub fn linkedin() -> OAuthProvider {
             state: true,
             nonce: false,
         })
-        .style(style("linkedin", Some("#069"), Some("#fff")))
+        .style(style(Some("#069"), Some("#fff")))
 }

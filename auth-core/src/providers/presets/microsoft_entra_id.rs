@@ -51,7 +51,7 @@ pub fn azure_ad() -> OAuthProvider {
     microsoft_entra_id()
         .with_id("azure-ad")
         .with_name("Azure Active Directory")
-        .style(style("azure-ad", Some("#0072c6"), Some("#fff")))
+        .style(style(Some("#0072c6"), Some("#fff")))
 }
 
 /// [`microsoft_entra_id`] with another photo size (Graph serves 48, 64, 96, 120, 240, 360,
@@ -62,7 +62,7 @@ pub fn microsoft_entra_id_with_photo(size: Option<u32>) -> OAuthProvider {
         .issuer(issuer_from(&|name| std::env::var(name).ok()))
         .authorization_param("scope", "openid profile email User.Read")
         .profile(profile)
-        .style(style(ID, Some("#0072c6"), Some("#fff")));
+        .style(style(Some("#0072c6"), Some("#fff")));
     match size {
         Some(size) => provider
             .profile_from_userinfo()

@@ -340,10 +340,11 @@ use crate::{
 /// The scope OpenID Connect presets ask for unless the provider needs another.
 const OIDC_SCOPE: &str = "openid profile email";
 
-/// The button style: Auth.js's logo for `id`, the brand colour and the text colour.
-fn style(id: &str, brand_color: Option<&str>, text: Option<&str>) -> ProviderStyle {
+/// The button style: Auth.js's brand colour and text colour. No logo URL: the sign-in page shows
+/// the logo the crate ships for the provider's id.
+fn style(brand_color: Option<&str>, text: Option<&str>) -> ProviderStyle {
     ProviderStyle {
-        logo: Some(format!("https://authjs.dev/img/providers/{id}.svg")),
+        logo: None,
         brand_color: brand_color.map(str::to_owned),
         text: text.map(str::to_owned),
     }

@@ -33,7 +33,7 @@ pub fn reddit() -> OAuthProvider {
             nonce: false,
         })
         .profile(profile)
-        .style(style(ID, Some("#000"), Some("#fff")))
+        .style(style(Some("#000"), Some("#fff")))
 }
 
 fn profile(profile: &Value, _tokens: &TokenSet) -> Result<User> {

@@ -32,7 +32,7 @@ pub fn boxyhq_saml() -> OAuthProvider {
                 image: None,
             })
         })
-        .style(style("boxyhq-saml", Some("#25c2a0"), None))
+        .style(style(Some("#25c2a0"), None))
         .derive(at_issuer(|p, issuer| {
             p.authorization_url = Some(format!("{issuer}/api/oauth/authorize"));
             p.token_url = Some(format!("{issuer}/api/oauth/token"));
@@ -57,7 +57,7 @@ pub fn mastodon() -> OAuthProvider {
                 image: text(p, "/avatar_static"),
             })
         })
-        .style(style("mastodon", None, None))
+        .style(style(None, None))
         .derive(at_issuer(|p, issuer| {
             p.authorization_url = Some(format!("{issuer}/oauth/authorize?scope=read"));
             p.token_url = Some(format!("{issuer}/oauth/token"));
@@ -83,7 +83,7 @@ pub fn mattermost() -> OAuthProvider {
                 image: None,
             })
         })
-        .style(style("mattermost", Some("#000"), Some("#fff")))
+        .style(style(Some("#000"), Some("#fff")))
         .derive(at_issuer(|p, issuer| {
             p.authorization_url = Some(format!("{issuer}/oauth/authorize"));
             p.token_url = Some(format!("{issuer}/oauth/access_token"));
@@ -115,7 +115,7 @@ pub fn netsuite() -> OAuthProvider {
                 image: None,
             })
         })
-        .style(style("netsuite", Some("#181a1b"), Some("#fbfbfb")))
+        .style(style(Some("#181a1b"), Some("#fbfbfb")))
         .derive(at_issuer(|p, issuer| {
             let account = url::Url::parse(issuer).ok().and_then(|url| {
                 url.host_str()
@@ -144,7 +144,7 @@ pub fn netsuite() -> OAuthProvider {
 pub fn nextcloud() -> OAuthProvider {
     OAuthProvider::oauth("nextcloud", "Nextcloud")
         .profile(nextcloud_profile(None))
-        .style(style("nextcloud", Some("#fff"), Some("#0082C9")))
+        .style(style(Some("#fff"), Some("#0082C9")))
         .derive(at_issuer(|p, issuer| {
             let users = format!("{issuer}/ocs/v1.php/cloud/users");
             p.authorization_url = Some(format!("{issuer}/apps/oauth2/authorize"));
@@ -209,7 +209,7 @@ fn nextcloud_profile(
 pub fn osso() -> OAuthProvider {
     OAuthProvider::oauth("osso", "Osso")
         .profile(super::standard_profile("osso"))
-        .style(style("osso", None, None))
+        .style(style(None, None))
         .derive(at_issuer(|p, issuer| {
             p.authorization_url = Some(format!("{issuer}/oauth/authorize"));
             p.token_url = Some(format!("{issuer}/oauth/token"));

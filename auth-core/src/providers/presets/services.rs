@@ -39,7 +39,7 @@ pub fn atlassian() -> OAuthProvider {
             image: text(p, "/picture"),
         })
     })
-    .style(style("atlassian", Some("#fff"), Some("#0052cc")))
+    .style(style(Some("#fff"), Some("#0052cc")))
 }
 
 /// Azure DevOps ([OAuth 2.0 apps](https://learn.microsoft.com/en-us/azure/devops/integrate/get-started/authentication/azure-devops-oauth)).
@@ -73,7 +73,7 @@ pub fn azure_devops() -> OAuthProvider {
                 .map(|data| format!("data:image/jpeg;base64,{data}")),
         })
     })
-    .style(style("azure-devops", None, None))
+    .style(style(None, None))
 }
 
 /// The userinfo endpoint of BankID Norge's production realm.
@@ -106,7 +106,7 @@ pub fn bankid_no() -> OAuthProvider {
                 image: None,
             })
         })
-        .style(style("bankid-no", Some("#39134c"), Some("#fff")))
+        .style(style(Some("#39134c"), Some("#fff")))
 }
 
 /// BankID's userinfo, JSON or a signed JWT (whose payload is read).
@@ -169,7 +169,7 @@ pub fn box_com() -> OAuthProvider {
             image: text(p, "/avatar_url"),
         })
     })
-    .style(style("box", Some("#0075C9"), Some("#fff")))
+    .style(style(Some("#0075C9"), Some("#fff")))
 }
 
 /// ClickUp ([authentication](https://clickup.com/api/developer-portal/authentication/)).
@@ -195,7 +195,7 @@ pub fn click_up() -> OAuthProvider {
             image: text(p, "/user/profilePicture"),
         })
     })
-    .style(style("click-up", Some("#24292f"), Some("#fff")))
+    .style(style(Some("#24292f"), Some("#fff")))
 }
 
 /// Coinbase ([Sign in with Coinbase](https://docs.cdp.coinbase.com/coinbase-app/docs/coinbase-app-integration)).
@@ -220,7 +220,7 @@ pub fn coinbase() -> OAuthProvider {
             image: text(p, "/data/avatar_url"),
         })
     })
-    .style(style("coinbase", Some("#0052ff"), None))
+    .style(style(Some("#0052ff"), None))
 }
 
 /// Dropbox ([OAuth guide](https://developers.dropbox.com/oauth-guide)).
@@ -257,7 +257,7 @@ pub fn dropbox() -> OAuthProvider {
             image: text(p, "/profile_photo_url"),
         })
     })
-    .style(style("dropbox", Some("#0061fe"), None))
+    .style(style(Some("#0061fe"), None))
 }
 
 /// Eventbrite ([authentication](https://www.eventbrite.com/platform/docs/authentication)).
@@ -295,7 +295,7 @@ pub fn eventbrite() -> OAuthProvider {
             }),
         })
     })
-    .style(style("eventbrite", Some("#f05537"), Some("#fff")))
+    .style(style(Some("#f05537"), Some("#fff")))
 }
 
 /// Figma ([OAuth 2](https://www.figma.com/developers/api#oauth2)).
@@ -322,7 +322,7 @@ pub fn figma() -> OAuthProvider {
             image: text(p, "/img_url"),
         })
     })
-    .style(style("figma", Some("#ff7237"), Some("#fff")))
+    .style(style(Some("#ff7237"), Some("#fff")))
 }
 
 /// FreshBooks ([authentication](https://www.freshbooks.com/api/authentication)).
@@ -347,7 +347,7 @@ pub fn freshbooks() -> OAuthProvider {
             image: None,
         })
     })
-    .style(style("freshbooks", Some("#0075dd"), Some("#fff")))
+    .style(style(Some("#0075dd"), Some("#fff")))
 }
 
 #[cfg(test)]

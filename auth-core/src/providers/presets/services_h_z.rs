@@ -43,7 +43,7 @@ pub fn hubspot() -> OAuthProvider {
             image: None,
         })
     })
-    .style(style("hubspot", Some("#ff7a59"), Some("#fff")))
+    .style(style(Some("#ff7a59"), Some("#fff")))
 }
 
 /// Hugging Face ([Sign in with Hugging Face](https://huggingface.co/docs/hub/oauth)).
@@ -56,7 +56,7 @@ pub fn huggingface() -> OAuthProvider {
         .issuer("https://huggingface.co")
         .checks(checks(true, true, false))
         .profile(standard_profile("huggingface"))
-        .style(style("huggingface", Some("#FFD21E"), Some("#000")))
+        .style(style(Some("#FFD21E"), Some("#000")))
 }
 
 /// Mailchimp ([OAuth 2](https://mailchimp.com/developer/marketing/guides/access-user-data-oauth-2/)).
@@ -81,7 +81,7 @@ pub fn mailchimp() -> OAuthProvider {
             image: None,
         })
     })
-    .style(style("mailchimp", Some("#000"), Some("#fff")))
+    .style(style(Some("#000"), Some("#fff")))
 }
 
 /// Netlify ([OAuth2](https://docs.netlify.com/api/get-started/#authentication)).
@@ -106,7 +106,7 @@ pub fn netlify() -> OAuthProvider {
             image: text(p, "/avatar_url"),
         })
     })
-    .style(style("netlify", Some("#32e6e2"), None))
+    .style(style(Some("#32e6e2"), None))
 }
 
 /// Notion ([authorization](https://developers.notion.com/docs/authorization)).
@@ -150,7 +150,7 @@ pub fn notion() -> OAuthProvider {
             image: text(p, "/avatar_url"),
         })
     })
-    .style(style("notion", Some("#fff"), Some("#000")))
+    .style(style(Some("#fff"), Some("#000")))
 }
 
 /// Pipedrive ([OAuth authorization](https://pipedrive.readme.io/docs/marketplace-oauth-authorization)).
@@ -174,7 +174,7 @@ pub fn pipedrive() -> OAuthProvider {
             image: text(p, "/data/icon_url"),
         })
     })
-    .style(style("pipedrive", None, None))
+    .style(style(None, None))
 }
 
 /// Salesforce ([OpenID Connect](https://help.salesforce.com/s/articleView?id=sf.remoteaccess_using_openid.htm)).
@@ -189,7 +189,7 @@ pub fn salesforce() -> OAuthProvider {
         .checks(checks(true, true, true))
         .profile_from_userinfo()
         .profile(standard_profile("salesforce"))
-        .style(style("salesforce", Some("#00a1e0"), None))
+        .style(style(Some("#00a1e0"), None))
 }
 
 /// SimpleLogin ([Sign in with SimpleLogin](https://simplelogin.io/developer/)).
@@ -207,7 +207,7 @@ pub fn simplelogin() -> OAuthProvider {
                 image: text(p, "/avatar_url"),
             })
         })
-        .style(style("simplelogin", Some("#e3156a"), None))
+        .style(style(Some("#e3156a"), None))
 }
 
 /// Todoist ([authorization](https://developer.todoist.com/guides/#authorization)).
@@ -253,7 +253,7 @@ pub fn todoist() -> OAuthProvider {
             image: text(p, "/avatar_big"),
         })
     })
-    .style(style("todoist", Some("#E44332"), Some("#000")))
+    .style(style(Some("#E44332"), Some("#000")))
 }
 
 /// Vipps MobilePay ([Login API](https://developer.vippsmobilepay.com/docs/APIs/login-api/)).
@@ -269,7 +269,7 @@ pub fn vipps() -> OAuthProvider {
         .checks(checks(true, true, true))
         .profile_from_userinfo()
         .profile(standard_profile("vipps"))
-        .style(style("vipps", Some("#f05c18"), None))
+        .style(style(Some("#f05c18"), None))
 }
 
 /// Webex ([integrations](https://developer.webex.com/docs/integrations)).
@@ -295,7 +295,7 @@ pub fn webex() -> OAuthProvider {
             image: text(p, "/avatar"),
         })
     })
-    .style(style("webex", None, None))
+    .style(style(None, None))
 }
 
 /// WorkOS ([SSO](https://workos.com/docs/sso)).
@@ -322,7 +322,7 @@ pub fn workos() -> OAuthProvider {
             image: text(p, "/raw_attributes/picture"),
         })
     })
-    .style(style("workos", Some("#6363f1"), Some("#fff")))
+    .style(style(Some("#6363f1"), Some("#fff")))
 }
 
 /// Zoho ([OAuth 2.0](https://www.zoho.com/accounts/protocol/oauth.html)).
@@ -347,7 +347,7 @@ pub fn zoho() -> OAuthProvider {
             image: None,
         })
     })
-    .style(style("zoho", None, None))
+    .style(style(None, None))
 }
 
 /// Zoom ([OAuth](https://developers.zoom.us/docs/integrations/oauth/)).
@@ -372,5 +372,5 @@ pub fn zoom() -> OAuthProvider {
             image: text(p, "/pic_url"),
         })
     })
-    .style(style("zoom", Some("#0b5cff"), Some("#fff")))
+    .style(style(Some("#0b5cff"), Some("#fff")))
 }

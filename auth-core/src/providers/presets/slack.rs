@@ -20,5 +20,5 @@ pub fn slack() -> OAuthProvider {
             state: false,
             nonce: true,
         })
-        .style(style("slack", Some("#611f69"), Some("#fff")))
+        .style(style(Some("#611f69"), Some("#fff")))
 }

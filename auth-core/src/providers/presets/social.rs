@@ -35,7 +35,7 @@ pub fn forty_two_school() -> OAuthProvider {
             image: text(p, "/image/link"),
         })
     })
-    .style(style("42-school", None, None))
+    .style(style(None, None))
 }
 
 /// Bungie.net's account API, by the membership id of the token response.
@@ -105,7 +105,7 @@ fn bungie_at(api_key: Option<String>) -> OAuthProvider {
             image: picture,
         })
     })
-    .style(style("bungie", None, None))
+    .style(style(None, None))
 }
 
 /// Concept2 logbook ([API](https://log.concept2.com/developers/documentation/)).
@@ -131,7 +131,7 @@ pub fn concept2() -> OAuthProvider {
             image: text(p, "/data/profile_image"),
         })
     })
-    .style(style("concept2", None, None))
+    .style(style(None, None))
 }
 
 /// Dribbble ([OAuth](https://developer.dribbble.com/v2/oauth/)).
@@ -158,7 +158,7 @@ pub fn dribbble() -> OAuthProvider {
             image: text(p, "/avatar_url"),
         })
     })
-    .style(style("dribbble", Some("#000"), Some("#fff")))
+    .style(style(Some("#000"), Some("#fff")))
 }
 
 /// EVE Online ([SSO](https://docs.esi.evetech.net/docs/sso/)).
@@ -187,7 +187,7 @@ pub fn eveonline() -> OAuthProvider {
             id: Some(id),
         })
     })
-    .style(style("eveonline", None, None))
+    .style(style(None, None))
 }
 
 /// FACEIT ([Connect](https://docs.faceit.com/getting-started/authentication/faceit-connect)).
@@ -212,7 +212,7 @@ pub fn faceit() -> OAuthProvider {
             image: text(p, "/picture"),
         })
     })
-    .style(style("faceit", None, None))
+    .style(style(None, None))
 }
 
 /// Foursquare ([authentication](https://docs.foursquare.com/developer/reference/personalization-apis-authentication)).
@@ -258,7 +258,7 @@ pub fn foursquare() -> OAuthProvider {
             image,
         })
     })
-    .style(style("foursquare", Some("#000"), Some("#fff")))
+    .style(style(Some("#000"), Some("#fff")))
 }
 
 /// Instagram ([Basic Display API](https://developers.facebook.com/docs/instagram-basic-display-api)).
@@ -284,7 +284,7 @@ pub fn instagram() -> OAuthProvider {
             image: None,
         })
     })
-    .style(style("instagram", Some("#fff"), Some("#000")))
+    .style(style(Some("#fff"), Some("#000")))
 }
 
 /// Kakao ([Kakao Login](https://developers.kakao.com/docs/latest/en/kakaologin/rest-api)).
@@ -311,7 +311,7 @@ pub fn kakao() -> OAuthProvider {
             image: text(p, "/kakao_account/profile/profile_image_url"),
         })
     })
-    .style(style("kakao", None, None))
+    .style(style(None, None))
 }
 
 /// LINE ([LINE Login](https://developers.line.biz/en/docs/line-login/integrate-line-login/)).
@@ -327,5 +327,5 @@ pub fn line() -> OAuthProvider {
         .issuer("https://access.line.me")
         .checks(STATE)
         .profile(standard_profile("line"))
-        .style(style("line", Some("#00C300"), Some("#fff")))
+        .style(style(Some("#00C300"), Some("#fff")))
 }

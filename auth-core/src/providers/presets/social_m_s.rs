@@ -24,7 +24,7 @@ pub fn mailru() -> OAuthProvider {
         "https://oauth.mail.ru/userinfo",
     )
     .profile(standard_profile("mailru"))
-    .style(style("mailru", None, None))
+    .style(style(None, None))
 }
 
 /// Medium ([API](https://github.com/Medium/medium-api-docs)).
@@ -48,7 +48,7 @@ pub fn medium() -> OAuthProvider {
             image: text(p, "/data/imageUrl"),
         })
     })
-    .style(style("medium", None, None))
+    .style(style(None, None))
 }
 
 /// Naver ([Naver Login](https://developers.naver.com/docs/login/api/api.md)).
@@ -72,7 +72,7 @@ pub fn naver() -> OAuthProvider {
             image: text(p, "/response/profile_image"),
         })
     })
-    .style(style("naver", None, None))
+    .style(style(None, None))
 }
 
 /// osu! ([OAuth](https://osu.ppy.sh/docs/index.html#authentication)).
@@ -96,7 +96,7 @@ pub fn osu() -> OAuthProvider {
             image: text(p, "/avatar_url"),
         })
     })
-    .style(style("osu", None, None))
+    .style(style(None, None))
 }
 
 /// Patreon ([OAuth](https://docs.patreon.com/#oauth)).
@@ -123,7 +123,7 @@ pub fn patreon() -> OAuthProvider {
             image: text(p, "/data/attributes/image_url"),
         })
     })
-    .style(style("patreon", Some("#e85b46"), Some("#fff")))
+    .style(style(Some("#e85b46"), Some("#fff")))
 }
 
 /// Pinterest ([authentication](https://developers.pinterest.com/docs/getting-started/authentication/)).
@@ -149,7 +149,7 @@ pub fn pinterest() -> OAuthProvider {
             image: text(p, "/profile_image"),
         })
     })
-    .style(style("pinterest", Some("#bd081c"), None))
+    .style(style(Some("#bd081c"), None))
 }
 
 /// Roblox ([OAuth 2.0](https://create.roblox.com/docs/cloud/open-cloud/oauth2-overview)).
@@ -164,7 +164,7 @@ pub fn roblox() -> OAuthProvider {
         .authorization_param("scope", "openid profile")
         .checks(checks(true, true, false))
         .profile(standard_profile("roblox"))
-        .style(style("roblox", Some("#5865F2"), Some("#fff")))
+        .style(style(Some("#5865F2"), Some("#fff")))
 }
 
 /// Strava ([authentication](https://developers.strava.com/docs/authentication/)).
@@ -193,5 +193,5 @@ pub fn strava() -> OAuthProvider {
             image: text(p, "/profile"),
         })
     })
-    .style(style("strava", None, None))
+    .style(style(None, None))
 }

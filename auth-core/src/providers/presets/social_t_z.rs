@@ -40,7 +40,7 @@ pub fn threads() -> OAuthProvider {
             image: text(user, "/threads_profile_picture_url"),
         })
     })
-    .style(style("threads", Some("#000"), Some("#fff")))
+    .style(style(Some("#000"), Some("#fff")))
 }
 
 /// TikTok ([Login Kit for web](https://developers.tiktok.com/doc/login-kit-web)).
@@ -72,7 +72,7 @@ pub fn tiktok() -> OAuthProvider {
             image: text(p, "/data/user/avatar_url"),
         })
     })
-    .style(style("tiktok", Some("#000"), Some("#fff")))
+    .style(style(Some("#000"), Some("#fff")))
     .derive(|p| {
         if let Some(id) = p.client_id.clone() {
             set_param(p, "client_key", id);
@@ -102,7 +102,7 @@ pub fn trakt() -> OAuthProvider {
             image: text(p, "/images/avatar/full"),
         })
     })
-    .style(style("trakt", Some("#ED2224"), Some("#fff")))
+    .style(style(Some("#ED2224"), Some("#fff")))
     .derive(|p| {
         let client_id = p.client_id.clone().unwrap_or_default();
         p.userinfo = Some(userinfo_fn(move |tokens, client| {
@@ -164,7 +164,7 @@ pub fn vk() -> OAuthProvider {
             image: text(p, "/photo_100"),
         })
     })
-    .style(style("vk", Some("#07F"), Some("#fff")))
+    .style(style(Some("#07F"), Some("#fff")))
 }
 
 /// WeChat ([Website App login](https://developers.weixin.qq.com/doc/oplatform/en/Website_App/WeChat_Login/Wechat_Login.html))
@@ -220,7 +220,7 @@ pub fn wechat() -> OAuthProvider {
             image: text(p, "/headimgurl"),
         })
     })
-    .style(style("wechat", Some("#fff"), Some("#000")))
+    .style(style(Some("#fff"), Some("#000")))
     .derive(|p| {
         if let Some(id) = p.client_id.clone() {
             set_param(p, "appid", id);
@@ -250,7 +250,7 @@ pub fn wikimedia() -> OAuthProvider {
             image: None,
         })
     })
-    .style(style("wikimedia", Some("#000"), Some("#fff")))
+    .style(style(Some("#000"), Some("#fff")))
 }
 
 /// WordPress.com ([OAuth2](https://developer.wordpress.com/docs/oauth2/)).
@@ -275,7 +275,7 @@ pub fn wordpress() -> OAuthProvider {
             image: text(p, "/avatar_URL"),
         })
     })
-    .style(style("wordpress", None, None))
+    .style(style(None, None))
 }
 
 /// Yandex ([Yandex ID](https://yandex.com/dev/id/doc/en/)).
@@ -294,7 +294,7 @@ pub fn yandex() -> OAuthProvider {
         "https://login.yandex.ru/info?format=json",
     )
     .profile(yandex_profile)
-    .style(style("yandex", Some("#ffcc00"), Some("#000")))
+    .style(style(Some("#ffcc00"), Some("#000")))
 }
 
 fn yandex_profile(p: &Value, _tokens: &TokenSet) -> Result<User> {

@@ -24,7 +24,7 @@ pub fn spotify() -> OAuthProvider {
         .token_url("https://accounts.spotify.com/api/token")
         .userinfo_url("https://api.spotify.com/v1/me")
         .profile(profile)
-        .style(style(ID, Some("#2ebd59"), Some("#fff")))
+        .style(style(Some("#2ebd59"), Some("#fff")))
 }
 
 fn profile(profile: &Value, _tokens: &TokenSet) -> Result<User> {

@@ -22,5 +22,5 @@ pub fn twitch() -> OAuthProvider {
         .authorization_param("scope", "openid user:read:email")
         .authorization_param("claims", CLAIMS)
         .client_auth(ClientAuth::SecretPost)
-        .style(style("twitch", Some("#65459B"), Some("#fff")))
+        .style(style(Some("#65459B"), Some("#fff")))
 }

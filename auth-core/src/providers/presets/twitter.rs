@@ -32,7 +32,7 @@ pub fn twitter() -> OAuthProvider {
             nonce: false,
         })
         .profile(profile)
-        .style(style(ID, Some("#1da1f2"), Some("#fff")))
+        .style(style(Some("#1da1f2"), Some("#fff")))
 }
 
 fn profile(profile: &Value, _tokens: &TokenSet) -> Result<User> {
