@@ -89,7 +89,14 @@ where
 {
     let mut router = Router::new();
     for tail in base_path_tails(auth.base_path()) {
-        router = router.route(&format!("{tail}/{{*action}}"), any(handle));
+        // The bare base path too: the core answers it `400`, as Auth.js does.
+        for path in [
+            format!("{tail}/{{*action}}"),
+            format!("{tail}/"),
+            tail.to_owned(),
+        ] {
+            router = router.route(&path, any(handle));
+        }
     }
     router.with_state(auth)
 }

@@ -127,11 +127,12 @@ impl Auth {
         SessionRejection::from(self.session_required(headers, path_and_query)).to_response()
     }
 
-    /// Whether `path` belongs to the Auth.js routes: it is under the base path (the base path
-    /// followed by `/`; `/authx` is not under `/auth`).
+    /// Whether `path` belongs to the Auth.js routes: the base path itself (answered `400`, as
+    /// in Auth.js) or a path under it (the base path followed by `/`; `/authx` is not under
+    /// `/auth`).
     pub fn is_auth_path(&self, path: &str) -> bool {
         path.strip_prefix(self.base_path())
-            .is_some_and(|rest| rest.starts_with('/'))
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
     }
 }
 
@@ -288,7 +289,7 @@ mod tests {
         let auth = auth();
         assert!(auth.is_auth_path("/auth/session"));
         assert!(auth.is_auth_path("/auth/"));
-        assert!(!auth.is_auth_path("/auth"));
+        assert!(auth.is_auth_path("/auth"));
         assert!(!auth.is_auth_path("/authx/session"));
         assert!(!auth.is_auth_path("/api/auth/session"));
     }

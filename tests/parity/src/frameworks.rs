@@ -120,9 +120,10 @@ impl Framework for Core {
     async fn send(&self, request: Request<Vec<u8>>) -> Response<Vec<u8>> {
         let auth = &self.0;
         let path = request.uri().path().to_owned();
+        // The base path itself and everything under it.
         let under_base = path
             .strip_prefix(auth.base_path())
-            .is_some_and(|rest| rest.starts_with('/'));
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
         if under_base {
             let request = request.map(|body| Full::new(Bytes::from(body)));
             return auth.handle(request).await.map(Vec::from);

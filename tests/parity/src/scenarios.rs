@@ -261,6 +261,10 @@ pub fn all() -> Vec<Scenario> {
                 Step::post_form("/auth/callback/credentials", &[("username", "alice")], 302)
                     .location(&format!("{signin_location}?error=MissingCSRF")),
                 Step::get("/auth/nonsense", 400),
+                // The bare base path is no action (Auth.js: 400 "Bad request.").
+                Step::get("/auth", 400),
+                Step::get("/auth/", 400),
+                Step::post_form("/auth", &[], 400),
                 Step::post_form("/auth/providers", &[("csrfToken", "{csrf}")], 302)
                     .location(&format!("{ORIGIN}/auth/error?error=Configuration")),
                 Step::request("PUT", "/auth/session", Body::Empty, 400),
