@@ -30,10 +30,7 @@ async fn admin(session: Option<AuthSession>) -> Html<String> {
 
 /// The home page's sign-out button: signs out server-side and goes home.
 async fn logout(Extension(auth): Extension<Auth>, headers: HeaderMap) -> ActionResponse {
-    let signed_out = auth
-        .sign_out(&headers, Some(example_demo::AFTER_LOGOUT))
-        .await;
-    ActionResponse(auth.action_response(&headers, signed_out))
+    ActionResponse(example_demo::logout(&auth, &headers).await)
 }
 
 /// The app: home, a protected page, the admins' page, `POST /logout`, and the Auth.js routes

@@ -447,6 +447,18 @@ pub fn admin_page(session: Option<&Session>) -> String {
 /// Where `POST /logout` sends the user once signed out.
 pub const AFTER_LOGOUT: &str = "/";
 
+/// `POST /logout`, the home page's sign-out button: a cross-site request is refused (`403`,
+/// [`Auth::refuse_cross_site`]: a form on another site cannot sign the user out); else it signs
+/// out through [`Auth::sign_out`] and goes to [`AFTER_LOGOUT`] (`303`, the session cookies
+/// cleared). Each example hands the answer to its framework crate's `ActionResponse`.
+pub async fn logout(auth: &Auth, headers: &http::HeaderMap) -> http::Response<bytes::Bytes> {
+    if let Some(refused) = auth.refuse_cross_site(headers) {
+        return refused;
+    }
+    let signed_out = auth.sign_out(headers, Some(AFTER_LOGOUT)).await;
+    auth.action_response(headers, signed_out)
+}
+
 fn page(title: &str, body: &str) -> String {
     format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"UTF-8\"><title>{title}</title></head><body>{body}</body></html>"

@@ -4,7 +4,7 @@
 //! `RequireSession` (Rocket: the `AuthSession` guard) and `/me` behind the `AuthSession`
 //! extractor alone (both the protected page), `/admin` behind the admins' route gate
 //! (`AuthGate`; Rocket: the `Authorized` guard), `POST /logout` signs out through the
-//! framework crate's `ActionResponse`, and the Auth.js routes live under `/auth`.
+//! framework crate's `ActionResponse` (`example_demo::logout`: cross-site requests refused), and the Auth.js routes live under `/auth`.
 
 use auth_core::{Auth, Session};
 use bytes::Bytes;
@@ -132,8 +132,7 @@ impl Framework for Core {
             ("GET", "/admin") => return self.admin(request.headers()).await,
             ("POST", "/logout") => {
                 let headers = request.headers();
-                let signed_out = auth.sign_out(headers, Some("/")).await;
-                return auth.action_response(headers, signed_out).map(Vec::from);
+                return example_demo::logout(auth, headers).await.map(Vec::from);
             }
             _ => {}
         }
@@ -184,8 +183,7 @@ impl Axum {
                 "/logout",
                 post(
                     |Extension(auth): Extension<Auth>, headers: HeaderMap| async move {
-                        let signed_out = auth.sign_out(&headers, Some("/")).await;
-                        ActionResponse(auth.action_response(&headers, signed_out))
+                        ActionResponse(example_demo::logout(&auth, &headers).await)
                     },
                 ),
             )
@@ -262,8 +260,7 @@ pub async fn actix(
     }
     async fn logout_handler(auth: web::Data<Auth>, request: HttpRequest) -> ActionResponse {
         let headers = auth_actix::headers(&request);
-        let signed_out = auth.sign_out(&headers, Some("/")).await;
-        ActionResponse(auth.action_response(&headers, signed_out))
+        ActionResponse(example_demo::logout(&auth, &headers).await)
     }
 
     let admins = AuthGate::new(example_demo::admin_gate_from(auth.clone(), |_| None));
@@ -344,8 +341,7 @@ mod rocket_app {
 
     #[rocket::post("/logout")]
     pub(super) async fn logout(auth: &State<Auth>, headers: RequestHeaders) -> ActionResponse {
-        let signed_out = auth.sign_out(&headers.0, Some("/")).await;
-        ActionResponse(auth.action_response(&headers.0, signed_out))
+        ActionResponse(example_demo::logout(auth, &headers.0).await)
     }
 
     #[rocket::get("/")]
@@ -454,8 +450,7 @@ pub fn poem(auth: Auth) -> Poem<impl poem::Endpoint> {
     }
     #[handler]
     async fn logout_handler(auth: Data<&Auth>, headers: &HeaderMap) -> ActionResponse {
-        let signed_out = auth.sign_out(headers, Some("/")).await;
-        ActionResponse(auth.action_response(headers, signed_out))
+        ActionResponse(example_demo::logout(&auth, headers).await)
     }
 
     let admins = AuthGate::new(example_demo::admin_gate_from(auth.clone(), |_| None));

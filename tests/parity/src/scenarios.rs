@@ -365,6 +365,19 @@ pub fn all() -> Vec<Scenario> {
                     Step::get("/admin", 303).browser(),
                     Step::get("/admin", 401),
                 ],
+                // `POST /logout` from another site is refused, and the session stays.
+                signed_in(),
+                vec![
+                    Step::post_form("/logout", &[], 403).header("origin", "https://evil.example"),
+                    Step::post_form("/logout", &[], 403).header("origin", "null"),
+                    Step::post_form("/logout", &[], 403).header("sec-fetch-site", "cross-site"),
+                    Step::get("/auth/session", 200),
+                    Step::post_form("/logout", &[], 303)
+                        .header("origin", ORIGIN)
+                        .header("sec-fetch-site", "same-origin")
+                        .location(&format!("{ORIGIN}/")),
+                    Step::get("/auth/session", 200),
+                ],
             ]),
         },
         Scenario {
