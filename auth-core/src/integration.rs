@@ -134,8 +134,7 @@ impl Auth {
     /// in Auth.js) or a path under it (the base path followed by `/`; `/authx` is not under
     /// `/auth`).
     pub fn is_auth_path(&self, path: &str) -> bool {
-        path.strip_prefix(self.base_path())
-            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        is_under_base_path(self.base_path(), path)
     }
 }
 
@@ -175,6 +174,12 @@ impl Auth {
         tracing::warn!(target: "auth_core", "refusing a cross-site request to an application route");
         Some(forbidden())
     }
+}
+
+/// Whether `path` is `base_path` itself or under it (`base_path` followed by `/`).
+pub fn is_under_base_path(base_path: &str, path: &str) -> bool {
+    path.strip_prefix(base_path)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }
 
 /// The path and query of a URI (`/p?q`), without the scheme and host of an absolute-form

@@ -66,6 +66,7 @@ mod prepared;
 pub mod providers;
 mod random;
 mod request;
+pub mod resolver;
 mod response;
 pub mod secret;
 mod session;
