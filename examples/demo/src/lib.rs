@@ -24,6 +24,8 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite:auth-demo.db";
 /// The secret used when `AUTH_SECRET` is unset. Development only: anyone can read it here.
 pub const DEVELOPMENT_SECRET: &str = "development-only-secret-do-not-use-in-production-0123456789";
 
+pub mod serve;
+
 /// The connection settings every example applies with its framework's own options, and the
 /// ones we recommend in production (README, "Production settings").
 pub mod limits {

@@ -4,7 +4,9 @@
 //! `RequireSession` (Rocket: the `AuthSession` guard) and `/me` behind the `AuthSession`
 //! extractor alone (both the protected page), `/admin` behind the admins' route gate
 //! (`AuthGate`; Rocket: the `Authorized` guard), `POST /logout` signs out through the
-//! framework crate's `ActionResponse` (`example_demo::logout`: cross-site requests refused), and the Auth.js routes live under `/auth`.
+//! framework crate's `ActionResponse` (`example_demo::logout`: cross-site requests refused),
+//! and the Auth.js routes live under `/auth`. On hyper (no framework) the example's own
+//! `example_hyper::App` serves all of it.
 
 use auth_core::{Auth, Session};
 use bytes::Bytes;
@@ -490,5 +492,42 @@ impl<E: poem::Endpoint> Framework for Poem<E> {
         *converted.status_mut() = status;
         *converted.headers_mut() = headers;
         converted
+    }
+}
+
+/// hyper with no framework: `example_hyper::App` (the example's own service, on the core's
+/// `tower::Service`), driven with `tower::ServiceExt::oneshot`.
+#[derive(Debug, Clone)]
+pub struct Hyper(example_hyper::App);
+
+impl Hyper {
+    /// The example's app, with `/me` as a second protected path.
+    pub fn new(auth: Auth) -> Self {
+        let admins = example_demo::admin_gate_from(auth.clone(), |_| None);
+        Self(example_hyper::App::new(auth, admins).protect("/me"))
+    }
+}
+
+impl Framework for Hyper {
+    fn name(&self) -> &'static str {
+        "hyper"
+    }
+
+    async fn send(&self, request: Request<Vec<u8>>) -> Response<Vec<u8>> {
+        use tower::ServiceExt;
+        let request = request.map(|body| Full::new(Bytes::from(body)));
+        let response = self
+            .0
+            .clone()
+            .oneshot(request)
+            .await
+            .unwrap_or_else(|never| match never {});
+        let (parts, body) = response.into_parts();
+        let bytes = body
+            .collect()
+            .await
+            .unwrap_or_else(|never| match never {})
+            .to_bytes();
+        Response::from_parts(parts, bytes.to_vec())
     }
 }

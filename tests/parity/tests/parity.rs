@@ -40,6 +40,11 @@ async fn poem_answers_as_the_core() {
     assert_no_mismatch(&check(&frameworks::poem(auth())).await);
 }
 
+#[tokio::test]
+async fn hyper_answers_as_the_core() {
+    assert_no_mismatch(&check(&frameworks::Hyper::new(auth())).await);
+}
+
 /// Two runs of the reference compare equal (the normalisation removes every random value),
 /// and the reference answers every request with the status its scenario states.
 #[tokio::test]
