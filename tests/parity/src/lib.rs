@@ -14,6 +14,11 @@
 //! `AuthSession` extractor alone, and the Auth.js routes under `/auth`, all with the same
 //! [`auth`] (the demo configuration, a fixed secret and a fixed clock).
 
+/// The workspace README's Rust snippets, compiled (and run unless `no_run`) as doctests.
+#[doc = include_str!("../../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
+
 pub mod frameworks;
 mod observe;
 pub mod scenarios;
