@@ -1,58 +1,4 @@
-//! [axum](https://docs.rs/axum) integration of the Rust port of Auth.js.
-//!
-//! All logic lives in [`auth_core`]; this crate mounts the Auth.js routes, gives handlers the
-//! session through the [`AuthSession`] extractor, and protects routes with [`RequireSession`].
-//!
-//! ```no_run
-//! use auth_axum::{AuthRouterExt, AuthSession, RequireSession};
-//! use auth_core::{AuthConfig, User, providers::{CredentialInput, CredentialsProvider}};
-//! use axum::{Router, routing::get};
-//!
-//! # async fn run() {
-//! let auth = AuthConfig::new()
-//!     .env_defaults() // AUTH_SECRET, AUTH_URL, AUTH_TRUST_HOST, …
-//!     .provider(
-//!         CredentialsProvider::new()
-//!             .field("username", CredentialInput::text("Username"))
-//!             .field("password", CredentialInput::password("Password"))
-//!             .authorize(|c| async move {
-//!                 let ok = c.get("username") == Some("alice") && c.get("password") == Some("wonderland");
-//!                 Ok(ok.then(|| User::new("1").name("Alice")))
-//!             }),
-//!     )
-//!     .build()
-//!     .expect("valid configuration");
-//!
-//! let app = Router::new()
-//!     // Only signed-in users: browsers are sent to the sign-in page, API callers get 401.
-//!     .route("/dashboard", get(|AuthSession(session): AuthSession| async move {
-//!         format!("Hello {:?}", session.user.and_then(|u| u.name))
-//!     }))
-//!     .route_layer(RequireSession::new(auth.clone()))
-//!     // Anyone; the session if there is one.
-//!     .route("/", get(|session: Option<AuthSession>| async move {
-//!         if session.is_some() { "signed in" } else { "anonymous" }
-//!     }))
-//!     // The Auth.js routes under /auth, and the session for the extractors. Call it last.
-//!     .with_auth(auth);
-//!
-//! let listener = tokio::net::TcpListener::bind("127.0.0.1:3000").await.unwrap();
-//! axum::serve(listener, app).await.unwrap();
-//! # }
-//! ```
-//!
-//! Inside `Router::nest`, the core still sees the full path (through `OriginalUri`), so the
-//! base path must be the full one (`/api/auth` for routes nested under `/api`):
-//!
-//! ```
-//! # use auth_axum::AuthRouterExt;
-//! # use axum::Router;
-//! # fn app(config: auth_core::AuthConfig) -> Router {
-//! let auth = config.base_path("/api/auth").build().expect("valid configuration");
-//! let api = Router::new().with_auth(auth); // answers /api/auth/* once nested
-//! Router::new().nest("/api", api)
-//! # }
-//! ```
+#![doc = include_str!("../README.md")]
 
 use std::{
     convert::Infallible,
@@ -65,64 +11,98 @@ use auth_core::{
     Auth, Session,
     gate::{Gate, Gated},
     integration::{self, base_path_tails},
+    resolver::{AuthResolver, AuthSource},
 };
 use axum::{
     Router,
     body::Body,
     extract::{FromRequestParts, OptionalFromRequestParts, OriginalUri, Request, State},
     http::{StatusCode, Uri, request::Parts},
+    middleware::Next,
     response::{IntoResponse, Response},
     routing::any,
 };
 use tower_layer::Layer;
 use tower_service::Service;
 
-/// The Auth.js routes (`<base path>/{*action}`, GET and POST) as a router to merge.
+/// The Auth.js routes (`<base path>/{*action}`, GET and POST) as a router to merge, answered
+/// by one [`Auth`] or by the `Auth` an [`AuthResolver`] chooses per request.
 ///
 /// A router cannot tell where it will be nested, and inside `Router::nest("/api", …)` it only
 /// sees the path after `/api`. So the routes are also mounted at every shorter tail of the
 /// base path (`/auth/{*action}` for `/api/auth`); a request is served only when its full path
 /// (`OriginalUri`) is under the base path, and is `404` otherwise, as if unrouted.
-pub fn routes<S>(auth: Auth) -> Router<S>
+pub fn routes<S>(auth: impl Into<AuthSource>) -> Router<S>
 where
     S: Clone + Send + Sync + 'static,
 {
+    let auth = auth.into();
     let mut router = Router::new();
     for tail in base_path_tails(auth.base_path()) {
-        router = router.route(&format!("{tail}/{{*action}}"), any(handle));
+        // The bare base path too: the core answers it `400`, as Auth.js does.
+        for path in [
+            format!("{tail}/{{*action}}"),
+            format!("{tail}/"),
+            tail.to_owned(),
+        ] {
+            router = router.route(&path, any(handle));
+        }
     }
     router.with_state(auth)
 }
 
 /// Hands a request to the core. Inside `Router::nest` axum strips the prefix from the URI;
 /// the core needs the original one.
-async fn handle(State(auth): State<Auth>, request: Request) -> Response {
+async fn handle(State(auth): State<AuthSource>, request: Request) -> Response {
     let (mut parts, body) = request.into_parts();
     parts.uri = original_uri(&parts).clone();
     if !auth.is_auth_path(parts.uri.path()) {
         // Matched through a tail of the base path, but not nested where that tail would fit.
         return StatusCode::NOT_FOUND.into_response();
     }
-    auth.handle(Request::from_parts(parts, body))
-        .await
-        .map(Body::from)
+    let request = Request::from_parts(parts, body);
+    auth.handle(request).await.map(Body::from)
 }
 
 /// Adds Auth.js to a router.
 pub trait AuthRouterExt {
-    /// Merges the Auth.js routes and makes `auth` available to the extractors of every route
-    /// added before this call (so call it last).
+    /// Merges the Auth.js routes and makes the request's [`Auth`] available to the extractors
+    /// (and as `Extension<Auth>`) of every route added before this call (so call it last).
+    ///
+    /// Given an [`AuthResolver`], each request gets the `Auth` of its tenant, and a request of
+    /// no tenant is answered `400 "Bad request."`.
     #[must_use]
-    fn with_auth(self, auth: Auth) -> Self;
+    fn with_auth(self, auth: impl Into<AuthSource>) -> Self;
 }
 
 impl<S> AuthRouterExt for Router<S>
 where
     S: Clone + Send + Sync + 'static,
 {
-    fn with_auth(self, auth: Auth) -> Self {
-        self.merge(routes(auth.clone()))
-            .layer(axum::Extension(auth))
+    fn with_auth(self, auth: impl Into<AuthSource>) -> Self {
+        let source = auth.into();
+        let router = self.merge(routes(source.clone()));
+        match source {
+            AuthSource::One(auth) => router.layer(axum::Extension(auth)),
+            AuthSource::PerRequest(resolver) => {
+                router.layer(axum::middleware::from_fn_with_state(resolver, with_tenant))
+            }
+        }
+    }
+}
+
+/// Puts the request's `Auth` into its extensions, or answers `400` for no tenant.
+async fn with_tenant(
+    State(resolver): State<AuthResolver>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    match resolver.resolve(request.headers(), request.uri()) {
+        Some(auth) => {
+            request.extensions_mut().insert(auth);
+            next.run(request).await
+        }
+        None => AuthSource::no_tenant().map(Body::from),
     }
 }
 

@@ -138,12 +138,18 @@ impl Auth {
             body,
             trusted: false,
         };
-        let outcome = self.run(request_parts).await;
-        let response = match outcome {
-            Ok(response) => response,
-            Err(error) => actions::error_response(inner, &origin, method, action, &error),
-        };
-        response.into_http(return_redirect)
+        match self.run(request_parts).await {
+            Ok(response) => response.into_http(return_redirect),
+            Err(error) => {
+                let answer = actions::error_response(inner, &origin, method, action, &error);
+                let mut answer = answer.into_http(return_redirect);
+                if return_redirect {
+                    // Auth.js answers a failure in this mode with `{"url": …}` alone.
+                    answer.headers_mut().remove(http::header::LOCATION);
+                }
+                answer
+            }
+        }
     }
 
     async fn run(&self, parts: RequestParts) -> Result<AuthResponse, Error> {

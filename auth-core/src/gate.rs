@@ -34,10 +34,12 @@ use std::{fmt, sync::Arc};
 use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, Method, Response, StatusCode, Uri, header};
 
-use crate::{Auth, KeptAlive, Session, integration::path_and_query};
+use crate::{
+    Auth, KeptAlive, Session,
+    integration::{forbidden, path_and_query},
+};
 
 /// The body of the `403` answer to a signed-in user the rule refuses.
-const FORBIDDEN_BODY: &str = r#"{"error":"Forbidden"}"#;
 
 /// What a rule decides for one request.
 #[non_exhaustive]
@@ -245,17 +247,6 @@ impl Gate {
     }
 }
 
-/// `403` with `{"error":"Forbidden"}`.
-fn forbidden() -> Response<Bytes> {
-    let mut response = Response::new(Bytes::from_static(FORBIDDEN_BODY.as_bytes()));
-    *response.status_mut() = StatusCode::FORBIDDEN;
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
-    response
-}
-
 /// `303` to `url`; one that is no header value becomes `500`.
 fn redirect(url: &str) -> Response<Bytes> {
     let mut response = Response::new(Bytes::new());
@@ -354,7 +345,7 @@ mod tests {
     fn signed_in_users_refused_get_403() {
         let response = forbidden();
         assert_eq!(response.status(), StatusCode::FORBIDDEN);
-        assert_eq!(&response.body()[..], FORBIDDEN_BODY.as_bytes());
+        assert_eq!(&response.body()[..], br#"{"error":"Forbidden"}"#);
         assert_eq!(
             redirect("/a\nb").status(),
             StatusCode::INTERNAL_SERVER_ERROR

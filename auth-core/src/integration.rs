@@ -29,6 +29,9 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 /// The body of the `401` answer to an API caller without a session.
 const UNAUTHORIZED_BODY: &str = r#"{"error":"Unauthorized"}"#;
 
+/// The body of the `403` answer to a refused request.
+const FORBIDDEN_BODY: &str = r#"{"error":"Forbidden"}"#;
+
 /// The body of the `500` answer on a route where the framework crate finds no [`Auth`].
 const NOT_CONFIGURED_BODY: &str = "auth is not configured on this route";
 
@@ -127,12 +130,56 @@ impl Auth {
         SessionRejection::from(self.session_required(headers, path_and_query)).to_response()
     }
 
-    /// Whether `path` belongs to the Auth.js routes: it is under the base path (the base path
-    /// followed by `/`; `/authx` is not under `/auth`).
+    /// Whether `path` belongs to the Auth.js routes: the base path itself (answered `400`, as
+    /// in Auth.js) or a path under it (the base path followed by `/`; `/authx` is not under
+    /// `/auth`).
     pub fn is_auth_path(&self, path: &str) -> bool {
-        path.strip_prefix(self.base_path())
-            .is_some_and(|rest| rest.starts_with('/'))
+        is_under_base_path(self.base_path(), path)
     }
+}
+
+/// `403` with `content-type: application/json` and `{"error":"Forbidden"}`: the answer of a
+/// route gate to a refused signed-in user, and of [`Auth::refuse_cross_site`].
+pub fn forbidden() -> Response<Bytes> {
+    let mut response = Response::new(Bytes::from_static(FORBIDDEN_BODY.as_bytes()));
+    *response.status_mut() = StatusCode::FORBIDDEN;
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    response
+}
+
+impl Auth {
+    /// Protects an application route that changes state on a form `POST` (a sign-out button,
+    /// …) from cross-site requests, as the Auth.js routes are protected by their CSRF token:
+    /// `Some(403)` ([`forbidden`]) unless the request comes from this app's own pages.
+    ///
+    /// A request comes from them when its `Origin` is the public origin ([`Auth::origin`]);
+    /// without `Origin`, when `Sec-Fetch-Site` is `same-origin` or `none`; with neither header
+    /// (no browser sends a cross-site form without them today: curl, servers) it passes.
+    /// `Origin: null` (sandboxed frames, some redirects) is refused.
+    pub fn refuse_cross_site(&self, headers: &HeaderMap) -> Option<Response<Bytes>> {
+        let text = |name: &str| headers.get(name).map(|v| v.to_str().unwrap_or(""));
+        let allowed = match (text("origin"), text("sec-fetch-site")) {
+            (Some(origin), _) => self
+                .origin(headers)
+                .is_some_and(|own| own.eq_ignore_ascii_case(origin.trim())),
+            (None, Some(site)) => matches!(site.trim(), "same-origin" | "none"),
+            (None, None) => true,
+        };
+        if allowed {
+            return None;
+        }
+        tracing::warn!(target: "auth_core", "refusing a cross-site request to an application route");
+        Some(forbidden())
+    }
+}
+
+/// Whether `path` is `base_path` itself or under it (`base_path` followed by `/`).
+pub fn is_under_base_path(base_path: &str, path: &str) -> bool {
+    path.strip_prefix(base_path)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }
 
 /// The path and query of a URI (`/p?q`), without the scheme and host of an absolute-form
@@ -288,7 +335,7 @@ mod tests {
         let auth = auth();
         assert!(auth.is_auth_path("/auth/session"));
         assert!(auth.is_auth_path("/auth/"));
-        assert!(!auth.is_auth_path("/auth"));
+        assert!(auth.is_auth_path("/auth"));
         assert!(!auth.is_auth_path("/authx/session"));
         assert!(!auth.is_auth_path("/api/auth/session"));
     }
@@ -321,6 +368,41 @@ mod tests {
 
         let response = SessionRejection::NotConfigured.to_response();
         assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    }
+
+    #[test]
+    fn cross_site_requests_are_refused() {
+        let auth = auth();
+        let refused = |pairs: &[(&str, &str)]| {
+            let mut all = vec![("host", "127.0.0.1:3000")];
+            all.extend_from_slice(pairs);
+            auth.refuse_cross_site(&header_map(all.iter().copied()))
+                .map(|r| r.status())
+        };
+        assert_eq!(refused(&[("origin", "http://127.0.0.1:3000")]), None);
+        assert_eq!(refused(&[("origin", "HTTP://127.0.0.1:3000")]), None);
+        assert_eq!(refused(&[]), None, "no browser: curl, a server");
+        assert_eq!(refused(&[("sec-fetch-site", "same-origin")]), None);
+        assert_eq!(refused(&[("sec-fetch-site", "none")]), None);
+        let forbidden = Some(StatusCode::FORBIDDEN);
+        assert_eq!(refused(&[("origin", "https://evil.example")]), forbidden);
+        assert_eq!(refused(&[("origin", "http://127.0.0.1:3001")]), forbidden);
+        assert_eq!(refused(&[("origin", "null")]), forbidden);
+        assert_eq!(refused(&[("sec-fetch-site", "cross-site")]), forbidden);
+        assert_eq!(refused(&[("sec-fetch-site", "same-site")]), forbidden);
+        // A matching Origin wins over a same-site fetch (a sibling subdomain cannot forge it).
+        let pairs = [
+            ("origin", "https://evil.example"),
+            ("sec-fetch-site", "same-origin"),
+        ];
+        assert_eq!(refused(&pairs), forbidden);
+        let body = auth
+            .refuse_cross_site(&header_map([
+                ("host", "127.0.0.1:3000"),
+                ("origin", "null"),
+            ]))
+            .map(|r| r.into_body());
+        assert_eq!(body.as_deref(), Some(FORBIDDEN_BODY.as_bytes()));
     }
 
     #[test]

@@ -1,46 +1,4 @@
-//! The framework-agnostic core of the Rust port of [Auth.js](https://authjs.dev).
-//!
-//! An [`Auth`], built once from an [`AuthConfig`], turns an `http::Request` into an
-//! `http::Response` for every Auth.js action (`providers`, `session`, `csrf`, `signin`,
-//! `signout`, `callback`, `verify-request`, `error`, `webauthn-options`) with Auth.js's wire
-//! behaviour: the same routes, cookie names, CSRF double-submit, and encrypted JWT sessions that
-//! an Auth.js app with the same secret can read, and the reverse.
-//!
-//! Framework crates (`auth-axum`, …) only translate requests and responses; everything else
-//! lives here.
-//!
-//! ```
-//! use auth_core::{AuthConfig, User, providers::{CredentialInput, CredentialsProvider}};
-//! use http::{Request, StatusCode};
-//! use http_body_util::Full;
-//! use bytes::Bytes;
-//!
-//! # tokio_test();
-//! # fn tokio_test() { tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
-//! let auth = AuthConfig::new()
-//!     .secret("use `cargo xtask secret` to make one")
-//!     .url("http://localhost:3000/auth")
-//!     .provider(
-//!         CredentialsProvider::new()
-//!             .field("username", CredentialInput::text("Username"))
-//!             .field("password", CredentialInput::password("Password"))
-//!             .authorize(|c| async move {
-//!                 let ok = c.get("username") == Some("alice") && c.get("password") == Some("wonderland");
-//!                 Ok(ok.then(|| User::new("1").name("Alice")))
-//!             }),
-//!     )
-//!     .build()
-//!     .expect("valid configuration");
-//!
-//! let request = Request::get("/auth/providers").body(Full::new(Bytes::new())).unwrap();
-//! let response = auth.handle(request).await;
-//! assert_eq!(response.status(), StatusCode::OK);
-//! assert!(std::str::from_utf8(response.body()).unwrap().contains("\"credentials\""));
-//! # }) }
-//! ```
-//!
-//! Deliberate differences from Auth.js are listed in the crate's `docs/deviations.md`.
-
+#![doc = include_str!("../README.md")]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod actions;
@@ -66,6 +24,7 @@ mod prepared;
 pub mod providers;
 mod random;
 mod request;
+pub mod resolver;
 mod response;
 pub mod secret;
 mod session;

@@ -243,3 +243,32 @@ async fn keep_alive_does_the_work_of_get_session() {
         "an unusable cookie is cleared"
     );
 }
+
+/// A custom sign-in page that has a query of its own keeps it: `callbackUrl` joins it with `&`.
+#[test]
+fn a_custom_sign_in_page_with_a_query_keeps_it() {
+    let page = |sign_in: &str| {
+        let auth = config()
+            .pages(auth_core::Pages {
+                sign_in: Some(sign_in.to_owned()),
+                ..auth_core::Pages::default()
+            })
+            .build()
+            .expect("config");
+        let mut h = HeaderMap::new();
+        h.insert(header::HOST, HeaderValue::from_static("127.0.0.1:3100"));
+        auth.sign_in_url(&h, "/admin?tab=1").expect("a sign-in URL")
+    };
+    assert_eq!(
+        page("/login?team=blue"),
+        format!("{ORIGIN}/login?team=blue&callbackUrl=%2Fadmin%3Ftab%3D1")
+    );
+    assert_eq!(
+        page("/login"),
+        format!("{ORIGIN}/login?callbackUrl=%2Fadmin%3Ftab%3D1")
+    );
+    assert_eq!(
+        page("https://id.example/signin?t=1"),
+        "https://id.example/signin?t=1&callbackUrl=%2Fadmin%3Ftab%3D1"
+    );
+}

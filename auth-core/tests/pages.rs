@@ -135,3 +135,35 @@ async fn custom_pages_are_redirects() {
         Some("/check-mail?provider=email&type=email")
     );
 }
+
+/// Deviation 38: the OAuth forms' hidden `callbackUrl` is the callback URL after the `redirect`
+/// callback (absolute, on this origin), where Auth.js echoes the raw query value.
+#[tokio::test]
+async fn the_oauth_forms_carry_the_sanitized_callback_url() {
+    let auth = config()
+        .provider(
+            auth_core::providers::presets::github()
+                .client_id("id")
+                .client_secret("secret"),
+        )
+        .build()
+        .expect("config");
+    let hidden = |body: &str| {
+        body.split("name=\"callbackUrl\" value=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .map(str::to_owned)
+    };
+    let mut c = Client::new(auth.clone());
+    let r = c.get("/auth/signin?callbackUrl=%2Fprotected%3Fa%3D1").await;
+    assert_eq!(
+        hidden(&r.body).as_deref(),
+        Some(&*format!("{ORIGIN}/protected?a=1"))
+    );
+    // A foreign URL is replaced by the origin (Auth.js would echo `https://evil.example/x`).
+    let mut c = Client::new(auth);
+    let r = c
+        .get("/auth/signin?callbackUrl=https%3A%2F%2Fevil.example%2Fx")
+        .await;
+    assert_eq!(hidden(&r.body).as_deref(), Some(ORIGIN));
+}

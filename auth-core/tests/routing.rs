@@ -189,6 +189,35 @@ async fn return_redirect_mode_answers_json_and_keeps_headers() {
         json!({"url": format!("{ORIGIN}/auth/signin?error=MissingCSRF")})
     );
     assert!(r.set_cookies.is_empty());
+    // As in Auth.js: a failure is the JSON alone, no `Location` (a success keeps it, above).
+    assert_eq!(r.location(), None);
+    let r = c
+        .post_form(
+            "/auth/callback/credentials",
+            &[
+                ("csrfToken", &csrf),
+                ("username", "alice"),
+                ("password", "no"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        r.json(),
+        json!({"url": format!("{ORIGIN}/auth/signin?error=CredentialsSignin&code=credentials")})
+    );
+    assert_eq!(r.location(), None);
+    assert!(r.set_cookies.is_empty());
+}
+
+/// A bare base path (`/auth`, `/auth/`) is no action: `400 "Bad request."`, as in Auth.js.
+#[tokio::test]
+async fn the_bare_base_path_is_a_bad_request() {
+    let mut c = client();
+    for path in ["/auth", "/auth/"] {
+        let r = c.get(path).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{path}");
+        assert_eq!(r.body, "\"Bad request.\"", "{path}");
+    }
 }
 
 #[tokio::test]

@@ -136,24 +136,20 @@ impl Auth {
         SessionRequired::Unauthorized
     }
 
-    /// The URL of the sign-in page for a request, with `callback_url` to come back to.
+    /// The URL of the sign-in page for a request, with `callback_url` to come back to (added
+    /// to a custom page's own query, before its fragment).
     pub fn sign_in_url(&self, headers: &HeaderMap, callback_url: &str) -> Option<String> {
         let origin = self
             .inner
             .origin
             .resolve(&Uri::from_static("/"), headers)
             .ok()?;
-        let encoded = crate::encoding::encode_component(callback_url);
-        Some(match &self.inner.pages.sign_in {
-            Some(page) if page.starts_with('/') => {
-                format!("{}{page}?callbackUrl={encoded}", origin.url)
-            }
-            Some(page) => format!("{page}?callbackUrl={encoded}"),
-            None => format!(
-                "{}{}/signin?callbackUrl={encoded}",
-                origin.url, self.inner.base_path
-            ),
-        })
+        let page = match &self.inner.pages.sign_in {
+            Some(page) if page.starts_with('/') => format!("{}{page}", origin.url),
+            Some(page) => page.clone(),
+            None => format!("{}{}/signin", origin.url, self.inner.base_path),
+        };
+        Some(with_callback_url(&page, callback_url))
     }
 
     /// The public origin of a request (`scheme://host[:port]`), as the core sees it.
@@ -163,5 +159,54 @@ impl Auth {
             .resolve(&Uri::from_static("/"), headers)
             .ok()
             .map(|o| o.url)
+    }
+}
+
+/// `page` with `callbackUrl=<callback_url>` added to its query: after `?` when it has none,
+/// after `&` when it has one, before any `#fragment`.
+fn with_callback_url(page: &str, callback_url: &str) -> String {
+    let (base, fragment) = page
+        .split_once('#')
+        .map_or((page, None), |(b, f)| (b, Some(f)));
+    let separator = match base.find('?') {
+        None => "?",
+        Some(at) if at + 1 == base.len() || base.ends_with('&') => "",
+        Some(_) => "&",
+    };
+    let encoded = crate::encoding::encode_component(callback_url);
+    let mut url = format!("{base}{separator}callbackUrl={encoded}");
+    if let Some(fragment) = fragment {
+        url.push('#');
+        url.push_str(fragment);
+    }
+    url
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_callback_url;
+
+    #[test]
+    fn the_callback_url_joins_the_pages_own_query() {
+        assert_eq!(
+            with_callback_url("/login", "/a?b=1"),
+            "/login?callbackUrl=%2Fa%3Fb%3D1"
+        );
+        assert_eq!(
+            with_callback_url("/login?team=x", "/a"),
+            "/login?team=x&callbackUrl=%2Fa"
+        );
+        assert_eq!(
+            with_callback_url("/login?", "/a"),
+            "/login?callbackUrl=%2Fa"
+        );
+        assert_eq!(
+            with_callback_url("/login?team=x&", "/a"),
+            "/login?team=x&callbackUrl=%2Fa"
+        );
+        assert_eq!(
+            with_callback_url("https://id.example/in?t=1#top", "/a"),
+            "https://id.example/in?t=1&callbackUrl=%2Fa#top"
+        );
     }
 }

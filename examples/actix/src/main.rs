@@ -34,10 +34,7 @@ async fn admin(session: Option<AuthSession>) -> HttpResponse {
 /// The home page's sign-out button: signs out server-side and goes home.
 async fn logout(auth: web::Data<Auth>, request: HttpRequest) -> ActionResponse {
     let headers = auth_actix::headers(&request);
-    let signed_out = auth
-        .sign_out(&headers, Some(example_demo::AFTER_LOGOUT))
-        .await;
-    ActionResponse(auth.action_response(&headers, signed_out))
+    ActionResponse(example_demo::logout(&auth, &headers).await)
 }
 
 /// The app: home, a protected page, the admins' page, `POST /logout`, and the Auth.js routes

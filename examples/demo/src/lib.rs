@@ -24,6 +24,8 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite:auth-demo.db";
 /// The secret used when `AUTH_SECRET` is unset. Development only: anyone can read it here.
 pub const DEVELOPMENT_SECRET: &str = "development-only-secret-do-not-use-in-production-0123456789";
 
+pub mod serve;
+
 /// The connection settings every example applies with its framework's own options, and the
 /// ones we recommend in production (README, "Production settings").
 pub mod limits {
@@ -446,6 +448,18 @@ pub fn admin_page(session: Option<&Session>) -> String {
 
 /// Where `POST /logout` sends the user once signed out.
 pub const AFTER_LOGOUT: &str = "/";
+
+/// `POST /logout`, the home page's sign-out button: a cross-site request is refused (`403`,
+/// [`Auth::refuse_cross_site`]: a form on another site cannot sign the user out); else it signs
+/// out through [`Auth::sign_out`] and goes to [`AFTER_LOGOUT`] (`303`, the session cookies
+/// cleared). Each example hands the answer to its framework crate's `ActionResponse`.
+pub async fn logout(auth: &Auth, headers: &http::HeaderMap) -> http::Response<bytes::Bytes> {
+    if let Some(refused) = auth.refuse_cross_site(headers) {
+        return refused;
+    }
+    let signed_out = auth.sign_out(headers, Some(AFTER_LOGOUT)).await;
+    auth.action_response(headers, signed_out)
+}
 
 fn page(title: &str, body: &str) -> String {
     format!(

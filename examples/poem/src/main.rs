@@ -24,10 +24,7 @@ fn admin(session: Option<AuthSession>) -> Html<String> {
 /// The home page's sign-out button: signs out server-side and goes home.
 #[handler]
 async fn logout(auth: Data<&Auth>, headers: &HeaderMap) -> ActionResponse {
-    let signed_out = auth
-        .sign_out(headers, Some(example_demo::AFTER_LOGOUT))
-        .await;
-    ActionResponse(auth.action_response(headers, signed_out))
+    ActionResponse(example_demo::logout(&auth, headers).await)
 }
 
 #[handler]

@@ -22,10 +22,7 @@ fn admin(admin: Authorized<Admins>) -> RawHtml<String> {
 /// The home page's sign-out button: signs out server-side and goes home.
 #[rocket::post("/logout")]
 async fn logout(auth: &State<Auth>, headers: RequestHeaders) -> ActionResponse {
-    let signed_out = auth
-        .sign_out(&headers.0, Some(example_demo::AFTER_LOGOUT))
-        .await;
-    ActionResponse(auth.action_response(&headers.0, signed_out))
+    ActionResponse(example_demo::logout(auth, &headers.0).await)
 }
 
 #[rocket::get("/")]

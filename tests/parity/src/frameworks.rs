@@ -4,7 +4,9 @@
 //! `RequireSession` (Rocket: the `AuthSession` guard) and `/me` behind the `AuthSession`
 //! extractor alone (both the protected page), `/admin` behind the admins' route gate
 //! (`AuthGate`; Rocket: the `Authorized` guard), `POST /logout` signs out through the
-//! framework crate's `ActionResponse`, and the Auth.js routes live under `/auth`.
+//! framework crate's `ActionResponse` (`example_demo::logout`: cross-site requests refused),
+//! and the Auth.js routes live under `/auth`. On hyper (no framework) the example's own
+//! `example_hyper::App` serves all of it.
 
 use auth_core::{Auth, Session};
 use bytes::Bytes;
@@ -120,9 +122,10 @@ impl Framework for Core {
     async fn send(&self, request: Request<Vec<u8>>) -> Response<Vec<u8>> {
         let auth = &self.0;
         let path = request.uri().path().to_owned();
+        // The base path itself and everything under it.
         let under_base = path
             .strip_prefix(auth.base_path())
-            .is_some_and(|rest| rest.starts_with('/'));
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
         if under_base {
             let request = request.map(|body| Full::new(Bytes::from(body)));
             return auth.handle(request).await.map(Vec::from);
@@ -131,8 +134,7 @@ impl Framework for Core {
             ("GET", "/admin") => return self.admin(request.headers()).await,
             ("POST", "/logout") => {
                 let headers = request.headers();
-                let signed_out = auth.sign_out(headers, Some("/")).await;
-                return auth.action_response(headers, signed_out).map(Vec::from);
+                return example_demo::logout(auth, headers).await.map(Vec::from);
             }
             _ => {}
         }
@@ -183,8 +185,7 @@ impl Axum {
                 "/logout",
                 post(
                     |Extension(auth): Extension<Auth>, headers: HeaderMap| async move {
-                        let signed_out = auth.sign_out(&headers, Some("/")).await;
-                        ActionResponse(auth.action_response(&headers, signed_out))
+                        ActionResponse(example_demo::logout(&auth, &headers).await)
                     },
                 ),
             )
@@ -261,8 +262,7 @@ pub async fn actix(
     }
     async fn logout_handler(auth: web::Data<Auth>, request: HttpRequest) -> ActionResponse {
         let headers = auth_actix::headers(&request);
-        let signed_out = auth.sign_out(&headers, Some("/")).await;
-        ActionResponse(auth.action_response(&headers, signed_out))
+        ActionResponse(example_demo::logout(&auth, &headers).await)
     }
 
     let admins = AuthGate::new(example_demo::admin_gate_from(auth.clone(), |_| None));
@@ -343,8 +343,7 @@ mod rocket_app {
 
     #[rocket::post("/logout")]
     pub(super) async fn logout(auth: &State<Auth>, headers: RequestHeaders) -> ActionResponse {
-        let signed_out = auth.sign_out(&headers.0, Some("/")).await;
-        ActionResponse(auth.action_response(&headers.0, signed_out))
+        ActionResponse(example_demo::logout(auth, &headers.0).await)
     }
 
     #[rocket::get("/")]
@@ -453,8 +452,7 @@ pub fn poem(auth: Auth) -> Poem<impl poem::Endpoint> {
     }
     #[handler]
     async fn logout_handler(auth: Data<&Auth>, headers: &HeaderMap) -> ActionResponse {
-        let signed_out = auth.sign_out(headers, Some("/")).await;
-        ActionResponse(auth.action_response(headers, signed_out))
+        ActionResponse(example_demo::logout(&auth, headers).await)
     }
 
     let admins = AuthGate::new(example_demo::admin_gate_from(auth.clone(), |_| None));
@@ -494,5 +492,42 @@ impl<E: poem::Endpoint> Framework for Poem<E> {
         *converted.status_mut() = status;
         *converted.headers_mut() = headers;
         converted
+    }
+}
+
+/// hyper with no framework: `example_hyper::App` (the example's own service, on the core's
+/// `tower::Service`), driven with `tower::ServiceExt::oneshot`.
+#[derive(Debug, Clone)]
+pub struct Hyper(example_hyper::App);
+
+impl Hyper {
+    /// The example's app, with `/me` as a second protected path.
+    pub fn new(auth: Auth) -> Self {
+        let admins = example_demo::admin_gate_from(auth.clone(), |_| None);
+        Self(example_hyper::App::new(auth, admins).protect("/me"))
+    }
+}
+
+impl Framework for Hyper {
+    fn name(&self) -> &'static str {
+        "hyper"
+    }
+
+    async fn send(&self, request: Request<Vec<u8>>) -> Response<Vec<u8>> {
+        use tower::ServiceExt;
+        let request = request.map(|body| Full::new(Bytes::from(body)));
+        let response = self
+            .0
+            .clone()
+            .oneshot(request)
+            .await
+            .unwrap_or_else(|never| match never {});
+        let (parts, body) = response.into_parts();
+        let bytes = body
+            .collect()
+            .await
+            .unwrap_or_else(|never| match never {})
+            .to_bytes();
+        Response::from_parts(parts, bytes.to_vec())
     }
 }

@@ -2,7 +2,7 @@
 //!
 //! [`scenarios::all`] lists the scenarios as data. Each [`Framework`] (the [`Core`] reference,
 //! which calls [`Auth::handle`] directly and states the protected-route rule itself, and the
-//! in-process axum, actix-web, Rocket and poem apps of [`frameworks`]) answers every request of
+//! in-process axum, actix-web, Rocket, poem and hyper apps of [`frameworks`]) answers every request of
 //! every scenario; [`check`] compares each answer with the core reference's and lists the
 //! differences: status, every header the reference sets (`Location`, `Content-Type`, …), the
 //! `Set-Cookie` lines (names and attributes exactly; values exactly, except the random CSRF
@@ -13,6 +13,11 @@
 //! `/protected` behind `RequireSession` (on Rocket, the `AuthSession` guard), `/me` behind the
 //! `AuthSession` extractor alone, and the Auth.js routes under `/auth`, all with the same
 //! [`auth`] (the demo configuration, a fixed secret and a fixed clock).
+
+/// The workspace README's Rust snippets, compiled (and run unless `no_run`) as doctests.
+#[doc = include_str!("../../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
 
 pub mod frameworks;
 mod observe;

@@ -261,6 +261,10 @@ pub fn all() -> Vec<Scenario> {
                 Step::post_form("/auth/callback/credentials", &[("username", "alice")], 302)
                     .location(&format!("{signin_location}?error=MissingCSRF")),
                 Step::get("/auth/nonsense", 400),
+                // The bare base path is no action (Auth.js: 400 "Bad request.").
+                Step::get("/auth", 400),
+                Step::get("/auth/", 400),
+                Step::post_form("/auth", &[], 400),
                 Step::post_form("/auth/providers", &[("csrfToken", "{csrf}")], 302)
                     .location(&format!("{ORIGIN}/auth/error?error=Configuration")),
                 Step::request("PUT", "/auth/session", Body::Empty, 400),
@@ -360,6 +364,19 @@ pub fn all() -> Vec<Scenario> {
                     Step::get("/auth/session", 200),
                     Step::get("/admin", 303).browser(),
                     Step::get("/admin", 401),
+                ],
+                // `POST /logout` from another site is refused, and the session stays.
+                signed_in(),
+                vec![
+                    Step::post_form("/logout", &[], 403).header("origin", "https://evil.example"),
+                    Step::post_form("/logout", &[], 403).header("origin", "null"),
+                    Step::post_form("/logout", &[], 403).header("sec-fetch-site", "cross-site"),
+                    Step::get("/auth/session", 200),
+                    Step::post_form("/logout", &[], 303)
+                        .header("origin", ORIGIN)
+                        .header("sec-fetch-site", "same-origin")
+                        .location(&format!("{ORIGIN}/")),
+                    Step::get("/auth/session", 200),
                 ],
             ]),
         },

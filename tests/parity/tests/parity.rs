@@ -40,6 +40,11 @@ async fn poem_answers_as_the_core() {
     assert_no_mismatch(&check(&frameworks::poem(auth())).await);
 }
 
+#[tokio::test]
+async fn hyper_answers_as_the_core() {
+    assert_no_mismatch(&check(&frameworks::Hyper::new(auth())).await);
+}
+
 /// Two runs of the reference compare equal (the normalisation removes every random value),
 /// and the reference answers every request with the status its scenario states.
 #[tokio::test]
@@ -171,6 +176,14 @@ async fn the_scenarios_exercise_what_they_name() {
         assert_eq!(admin[logout + 1].body, "null", "no session after logout");
     }
     assert!(admin[13].body.contains("Only admins"), "{}", admin[13].body);
+    // Cross-site logouts (after signing in again at 20, 21) are refused; the session stays.
+    for refused in 22..25 {
+        assert_eq!(admin[refused].body, r#"{"error":"Forbidden"}"#);
+        assert!(admin[refused].set_cookies.is_empty(), "nothing cleared");
+    }
+    assert!(admin[25].body.contains("Alice"), "{}", admin[25].body);
+    assert_eq!(admin[26].session, Some(Value::Null), "a same-origin logout");
+    assert_eq!(admin[27].body, "null");
     assert_eq!(
         admin[13].session.as_ref().expect("kept alive")["email"],
         "alice@example.com"

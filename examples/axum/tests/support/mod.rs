@@ -1,4 +1,4 @@
-//! Helpers shared by the end-to-end tests of the `example-axum` binary: a guard that runs the
+//! Helpers shared by the end-to-end tests of the `example-axum` (and `example-hyper`) binary: a guard that runs the
 //! example, a tiny HTTP/1.1 client on `std::net::TcpStream`, a cookie jar, and URL helpers.
 //!
 //! Each test file uses only part of it.
@@ -13,6 +13,22 @@ use std::{
     thread,
     time::{Duration, Instant},
 };
+
+/// The example binary under test: the package's own. These helpers (and the walk-through and
+/// slow-client tests) are also compiled into `example-hyper`'s tests, which run its binary.
+const EXAMPLE_BIN: Option<&str> = match option_env!("CARGO_BIN_EXE_example-hyper") {
+    Some(bin) => Some(bin),
+    None => option_env!("CARGO_BIN_EXE_example-axum"),
+};
+
+/// The example's name, for messages and scratch folders.
+fn example_name() -> &'static str {
+    if option_env!("CARGO_BIN_EXE_example-hyper").is_some() {
+        "example-hyper"
+    } else {
+        "example-axum"
+    }
+}
 
 /// The `AUTH_SECRET` the example runs with.
 pub(crate) const SECRET: &str = "walkthrough-test-secret-0123456789abcdef0123456789abcdef";
@@ -43,12 +59,16 @@ impl Server {
     /// folder as `DATABASE_URL` (`env` may override them), and no `AUTH_URL`/`AUTH_TRUST_HOST`.
     pub(crate) fn start_with(name: &str, port: u16, env: &[(&str, &str)]) -> Self {
         wait_until_free(port);
-        let dir =
-            std::env::temp_dir().join(format!("example-axum-{name}-{}-{port}", std::process::id()));
+        let dir = std::env::temp_dir().join(format!(
+            "{}-{name}-{}-{port}",
+            example_name(),
+            std::process::id()
+        ));
         let _ = fs::remove_dir_all(&dir);
         fs::create_dir_all(&dir).expect("scratch folder");
         let log = fs::File::create(dir.join("server.log")).expect("log file");
-        let mut command = Command::new(env!("CARGO_BIN_EXE_example-axum"));
+        let mut command =
+            Command::new(EXAMPLE_BIN.expect("the example binary is built for its tests"));
         command
             .env("PORT", port.to_string())
             .env("AUTH_SECRET", SECRET)
@@ -68,7 +88,9 @@ impl Server {
         for (name, value) in env {
             command.env(name, value);
         }
-        let child = command.spawn().expect("the example-axum binary starts");
+        let child = command
+            .spawn()
+            .unwrap_or_else(|e| panic!("the {} binary starts: {e}", example_name()));
         let mut server = Self { child, port, dir };
         server.wait_until_ready();
         server
@@ -85,7 +107,8 @@ impl Server {
         for _ in 0..TRIES {
             if let Some(status) = self.child.try_wait().expect("child status") {
                 panic!(
-                    "example-axum exited early ({status}) instead of serving on port {}; its log:\n{}",
+                    "{} exited early ({status}) instead of serving on port {}; its log:\n{}",
+                    example_name(),
                     self.port,
                     self.log()
                 );
@@ -96,7 +119,8 @@ impl Server {
             thread::sleep(PAUSE);
         }
         panic!(
-            "example-axum did not answer GET / on 127.0.0.1:{} after {TRIES} tries ({} s); its log:\n{}",
+            "{} did not answer GET / on 127.0.0.1:{} after {TRIES} tries ({} s); its log:\n{}",
+            example_name(),
             self.port,
             (PAUSE * TRIES).as_secs_f32(),
             self.log()
