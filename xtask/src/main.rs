@@ -9,6 +9,10 @@
 //!   depend on each other in a cycle; prints the cycles, or the layers when there is none.
 //! - `services [minutes]`: start the real parts the tests use and print the environment that points the
 //!   tests at them, then keep them running until interrupted (for running single tests by hand).
+//! - `fuzz [seconds] [target…]`: the fuzz targets of `fuzz/` (package `auth-fuzz`), each for
+//!   the given time (default 60 s); prints per target the cases run and the crashes, whose
+//!   minimised inputs go to `<target dir>/fuzz-crashes/<target>/`. `ci` runs it for a few
+//!   seconds per target.
 //! - `secret`: print a fresh random `AUTH_SECRET` (like `npx auth secret`).
 //! - `bench`: the criterion benchmarks of auth-core; `bench http`: the examples over HTTP
 //!   against a bare route of each framework ([`bench_http`]).
@@ -37,8 +41,11 @@ fn main() -> ExitCode {
         Some("secret") => secret(),
         Some("bench") => bench(&args[1..]),
         Some("services") => services(&args[1..]),
+        Some("fuzz") => fuzz(&args[1..], "60"),
         _ => {
-            eprintln!("usage: cargo xtask <ci|layers|secret|bench [http]|services [minutes]>");
+            eprintln!(
+                "usage: cargo xtask <ci|layers|secret|bench [http]|services [minutes]|fuzz [seconds] [target…]>"
+            );
             return ExitCode::from(2);
         }
     };
@@ -152,8 +159,29 @@ fn ci() -> Result<(), String> {
         test_env,
     )?;
     drop(services);
+    // A short bounded run of every fuzz target: 4 s each, 32 s in all plus the build.
+    fuzz(&[], "4")?;
     eprintln!("\nxtask ci: all steps passed");
     Ok(())
+}
+
+/// `cargo xtask fuzz [seconds] [target…]`: builds and runs `auth-fuzz` (dev profile, the
+/// build the tests already made); fails when a target crashed.
+fn fuzz(extra: &[String], default_seconds: &str) -> Result<(), String> {
+    let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut args = vec!["run", "--locked", "-q", "-p", "auth-fuzz", "--"];
+    let seconds = extra
+        .first()
+        .filter(|s| s.parse::<f64>().is_ok())
+        .map_or(default_seconds, String::as_str);
+    args.push(seconds);
+    args.extend(
+        extra
+            .iter()
+            .filter(|s| s.parse::<f64>().is_err())
+            .map(String::as_str),
+    );
+    step("fuzz", &cargo, &args, &[])
 }
 
 fn secret() -> Result<(), String> {
