@@ -116,7 +116,10 @@ fn ci() -> Result<(), String> {
     )?;
     let services = Services::start()?;
     let test_env = services.env();
-    let test_env: Vec<(&str, &str)> = test_env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let test_env: Vec<(&str, &str)> = test_env
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
     let test_env = test_env.as_slice();
     let nextest = Command::new(&cargo)
         .args(["nextest", "--version"])
@@ -211,6 +214,8 @@ struct Services {
     // Held only for its guard: dropping it stops the throw-away server.
     _postgres: Option<postgres::Postgres>,
     postgres_url: String,
+    /// A second server only for the fault tests, which stop and restart it.
+    fault_postgres: postgres::Postgres,
     provider: oidc::OidcProvider,
     smtp: smtp::SmtpSink,
     app_port: String,
@@ -236,6 +241,10 @@ impl Services {
             || env::var("AUTH_TEST_POSTGRES_URL").unwrap_or_default(),
             |pg| pg.url().to_owned(),
         );
+        // The fault tests stop PostgreSQL in the middle of sign-ins: they get a server of
+        // their own, so that the shared one stays up for every other test.
+        eprintln!("\n==> postgres: starting a second throw-away server for the fault tests");
+        let fault_postgres = postgres::start()?;
         // The real OpenID provider, with the redirect URI of the example the end-to-end test
         // starts on a port chosen here.
         system::ensure("curl", "curl", "the README walk-through test runs curl")?;
@@ -251,6 +260,7 @@ impl Services {
         Ok(Self {
             _postgres: postgres,
             postgres_url,
+            fault_postgres,
             provider,
             smtp,
             app_port: app_port.to_string(),
@@ -258,8 +268,8 @@ impl Services {
     }
 
     /// The variables that point the tests at these services.
-    fn env(&self) -> Vec<(&'static str, String)> {
-        vec![
+    fn env(&self) -> Vec<(String, String)> {
+        let mut env: Vec<(String, String)> = vec![
             ("AUTH_TEST_POSTGRES_URL", self.postgres_url.clone()),
             ("AUTH_TEST_OIDC_ISSUER", self.provider.issuer().to_owned()),
             ("AUTH_TEST_OIDC_APP_PORT", self.app_port.clone()),
@@ -269,6 +279,11 @@ impl Services {
                 self.smtp.maildir().to_string_lossy().into_owned(),
             ),
         ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect();
+        env.extend(self.fault_postgres.control_env("AUTH_TEST_FAULT_POSTGRES"));
+        env
     }
 }
 
