@@ -12,6 +12,8 @@ pub mod cookies;
 mod csrf;
 mod encoding;
 mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod gate;
 pub mod integration;
 pub mod jwt;

@@ -122,6 +122,9 @@ impl OriginResolver {
             return Err(OriginError::NoHost);
         }
         let authority = authority.as_str().to_ascii_lowercase();
+        if !is_url_host(&authority) {
+            return Err(OriginError::NoHost);
+        }
         let trusted = match &self.trust {
             HostTrust::Any => true,
             HostTrust::Loopback => is_loopback(&authority),
@@ -206,6 +209,42 @@ pub(crate) fn is_loopback(authority: &str) -> bool {
         return v6.parse::<Ipv6Addr>().is_ok_and(|ip| ip.is_loopback());
     }
     host.parse::<Ipv4Addr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+/// Whether a WHATWG URL parser (browsers, and the `url` crate the redirects use) reads a
+/// lower-case authority as written: `http://4294967296` or `http://0x7f.1` are no origin (the
+/// number is no IPv4 address, or reads as another one), nor `[0::1]` (which is `[::1]`), nor
+/// what the http crate takes for a host but no URL parser does (`s:[]:0`). Plain names and
+/// dotted quads need no URL parse.
+fn is_url_host(authority: &str) -> bool {
+    let (host, port) = match authority.rfind(':') {
+        Some(at) if !authority[at..].contains(']') => (&authority[..at], &authority[at + 1..]),
+        _ => (authority, ""),
+    };
+    if host.is_empty() || !port.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    let plain = host
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-');
+    let last = host
+        .trim_end_matches('.')
+        .rsplit('.')
+        .next()
+        .unwrap_or_default();
+    let numeric =
+        last.bytes().all(|b| b.is_ascii_digit()) || last.starts_with("0x") || last.is_empty();
+    if plain && !numeric {
+        return true;
+    }
+    if plain
+        && host
+            .parse::<Ipv4Addr>()
+            .is_ok_and(|ip| ip.to_string() == host)
+    {
+        return true;
+    }
+    url::Url::parse(&format!("http://{host}/")).is_ok_and(|u| u.host_str() == Some(host))
 }
 
 /// The host of an authority without its port (`[::1]:3000` → `[::1]`).

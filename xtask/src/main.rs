@@ -9,6 +9,10 @@
 //!   depend on each other in a cycle; prints the cycles, or the layers when there is none.
 //! - `services [minutes]`: start the real parts the tests use and print the environment that points the
 //!   tests at them, then keep them running until interrupted (for running single tests by hand).
+//! - `fuzz [seconds] [target…]`: the fuzz targets of `fuzz/` (package `auth-fuzz`), each for
+//!   the given time (default 60 s); prints per target the cases run and the crashes, whose
+//!   minimised inputs go to `<target dir>/fuzz-crashes/<target>/`. `ci` runs it for a few
+//!   seconds per target.
 //! - `secret`: print a fresh random `AUTH_SECRET` (like `npx auth secret`).
 //! - `bench`: the criterion benchmarks of auth-core; `bench http`: the examples over HTTP
 //!   against a bare route of each framework ([`bench_http`]).
@@ -37,8 +41,11 @@ fn main() -> ExitCode {
         Some("secret") => secret(),
         Some("bench") => bench(&args[1..]),
         Some("services") => services(&args[1..]),
+        Some("fuzz") => fuzz(&args[1..], "60"),
         _ => {
-            eprintln!("usage: cargo xtask <ci|layers|secret|bench [http]|services [minutes]>");
+            eprintln!(
+                "usage: cargo xtask <ci|layers|secret|bench [http]|services [minutes]|fuzz [seconds] [target…]>"
+            );
             return ExitCode::from(2);
         }
     };
@@ -109,7 +116,10 @@ fn ci() -> Result<(), String> {
     )?;
     let services = Services::start()?;
     let test_env = services.env();
-    let test_env: Vec<(&str, &str)> = test_env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let test_env: Vec<(&str, &str)> = test_env
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
     let test_env = test_env.as_slice();
     let nextest = Command::new(&cargo)
         .args(["nextest", "--version"])
@@ -152,8 +162,29 @@ fn ci() -> Result<(), String> {
         test_env,
     )?;
     drop(services);
+    // A short bounded run of every fuzz target: 4 s each, 32 s in all plus the build.
+    fuzz(&[], "4")?;
     eprintln!("\nxtask ci: all steps passed");
     Ok(())
+}
+
+/// `cargo xtask fuzz [seconds] [target…]`: builds and runs `auth-fuzz` (dev profile, the
+/// build the tests already made); fails when a target crashed.
+fn fuzz(extra: &[String], default_seconds: &str) -> Result<(), String> {
+    let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut args = vec!["run", "--locked", "-q", "-p", "auth-fuzz", "--"];
+    let seconds = extra
+        .first()
+        .filter(|s| s.parse::<f64>().is_ok())
+        .map_or(default_seconds, String::as_str);
+    args.push(seconds);
+    args.extend(
+        extra
+            .iter()
+            .filter(|s| s.parse::<f64>().is_err())
+            .map(String::as_str),
+    );
+    step("fuzz", &cargo, &args, &[])
 }
 
 fn secret() -> Result<(), String> {
@@ -183,6 +214,8 @@ struct Services {
     // Held only for its guard: dropping it stops the throw-away server.
     _postgres: Option<postgres::Postgres>,
     postgres_url: String,
+    /// A second server only for the fault tests, which stop and restart it.
+    fault_postgres: postgres::Postgres,
     provider: oidc::OidcProvider,
     smtp: smtp::SmtpSink,
     app_port: String,
@@ -208,6 +241,10 @@ impl Services {
             || env::var("AUTH_TEST_POSTGRES_URL").unwrap_or_default(),
             |pg| pg.url().to_owned(),
         );
+        // The fault tests stop PostgreSQL in the middle of sign-ins: they get a server of
+        // their own, so that the shared one stays up for every other test.
+        eprintln!("\n==> postgres: starting a second throw-away server for the fault tests");
+        let fault_postgres = postgres::start()?;
         // The real OpenID provider, with the redirect URI of the example the end-to-end test
         // starts on a port chosen here.
         system::ensure("curl", "curl", "the README walk-through test runs curl")?;
@@ -223,6 +260,7 @@ impl Services {
         Ok(Self {
             _postgres: postgres,
             postgres_url,
+            fault_postgres,
             provider,
             smtp,
             app_port: app_port.to_string(),
@@ -230,8 +268,8 @@ impl Services {
     }
 
     /// The variables that point the tests at these services.
-    fn env(&self) -> Vec<(&'static str, String)> {
-        vec![
+    fn env(&self) -> Vec<(String, String)> {
+        let mut env: Vec<(String, String)> = vec![
             ("AUTH_TEST_POSTGRES_URL", self.postgres_url.clone()),
             ("AUTH_TEST_OIDC_ISSUER", self.provider.issuer().to_owned()),
             ("AUTH_TEST_OIDC_APP_PORT", self.app_port.clone()),
@@ -241,6 +279,11 @@ impl Services {
                 self.smtp.maildir().to_string_lossy().into_owned(),
             ),
         ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect();
+        env.extend(self.fault_postgres.control_env("AUTH_TEST_FAULT_POSTGRES"));
+        env
     }
 }
 

@@ -48,6 +48,24 @@ impl Postgres {
     fn data(&self) -> PathBuf {
         self.base.join("data")
     }
+
+    /// What a test needs to stop and restart this server itself (the fault tests), as
+    /// environment variables with `prefix`: `_URL`, `_DATA` (the data folder), `_SOCKET` (the
+    /// socket folder), `_BIN` (the folder of `pg_ctl`) and `_USER` (`postgres` when `pg_ctl`
+    /// must run as that user through `runuser`, else empty).
+    pub(crate) fn control_env(&self, prefix: &str) -> Vec<(String, String)> {
+        let text = |p: &Path| p.to_string_lossy().into_owned();
+        vec![
+            (format!("{prefix}_URL"), self.url.clone()),
+            (format!("{prefix}_DATA"), text(&self.data())),
+            (format!("{prefix}_SOCKET"), text(&self.base)),
+            (format!("{prefix}_BIN"), text(&self.bin)),
+            (
+                format!("{prefix}_USER"),
+                if self.as_postgres { "postgres" } else { "" }.to_owned(),
+            ),
+        ]
+    }
 }
 
 impl Drop for Postgres {
@@ -63,7 +81,11 @@ impl Drop for Postgres {
 
 impl Postgres {
     fn stop(&self, child: &mut Child) {
-        if child.try_wait().ok().flatten().is_none() {
+        // A fault test may have stopped the server and started another one with `pg_ctl`
+        // (not our child): its pid file says so.
+        let restarted = child.try_wait().ok().flatten().is_some()
+            && self.data().join("postmaster.pid").exists();
+        if restarted || child.try_wait().ok().flatten().is_none() {
             let data = self.data();
             let stopped = server_command(&self.bin, "pg_ctl", self.as_postgres)
                 .arg("stop")

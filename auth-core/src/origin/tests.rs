@@ -157,3 +157,39 @@ fn shorten_cuts_on_characters() {
     assert_eq!(shorten("abc", 5), "abc");
     assert_eq!(shorten("ééééé", 2), "éé…");
 }
+
+// Found by `cargo xtask fuzz` (target `origin`): the http crate reads `4294967296` as a host,
+// but no URL parser makes an origin of it, and `0x7f.1` or `[0::1]` read as another host.
+#[test]
+fn hosts_no_url_parser_keeps_are_no_origin() {
+    let r = any();
+    for host in [
+        "4294967296",
+        "2949672967296:3000",
+        "0x7f.1",
+        "1.2.3.04",
+        "[0::1]",
+        "a.0x10",
+        "s:[]:0",
+        "a:b:1",
+    ] {
+        let h = HeaderMap::from_iter([(
+            http::header::HOST,
+            HeaderValue::from_str(host).expect("value"),
+        )]);
+        let uri: Uri = "/auth/session".parse().expect("uri");
+        assert_eq!(r.resolve(&uri, &h), Err(OriginError::NoHost), "{host}");
+    }
+    for host in [
+        "127.0.0.1:3000",
+        "app.example.com",
+        "[::1]:3000",
+        "xn--bcher-kva.example",
+        "a-b.c0",
+    ] {
+        assert!(
+            url(&r, "/auth/session", &[("host", host)]).is_some(),
+            "{host}"
+        );
+    }
+}

@@ -53,6 +53,8 @@ pub struct IdpState {
     pub grants: HashMap<String, Grant>,
     pub hits: HashMap<&'static str, usize>,
     pub token_requests: Vec<(HeaderMap, String)>,
+    /// How long the token endpoint waits before it answers (a slow provider).
+    pub delay: std::time::Duration,
 }
 
 #[derive(Clone)]
@@ -126,6 +128,7 @@ impl Idp {
                 grants: HashMap::new(),
                 hits: HashMap::new(),
                 token_requests: Vec::new(),
+                delay: std::time::Duration::ZERO,
             })),
             issuer,
         };
@@ -143,6 +146,11 @@ impl Idp {
         let mut s = self.state.lock().expect("lock");
         s.fault = fault;
         s.alg = alg;
+    }
+
+    /// Makes the token endpoint wait `delay` before answering.
+    pub fn set_delay(&self, delay: std::time::Duration) {
+        self.state.lock().expect("lock").delay = delay;
     }
 
     pub fn hits(&self, route: &str) -> usize {
@@ -268,6 +276,10 @@ async fn jwks_handler(State(idp): State<Idp>) -> Response {
 
 async fn token(State(idp): State<Idp>, headers: HeaderMap, body: Bytes) -> Response {
     hit(&idp, "token");
+    let delay = idp.state.lock().expect("lock").delay;
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
     let body = String::from_utf8_lossy(&body).into_owned();
     idp.state
         .lock()

@@ -33,6 +33,10 @@ static MIGRATOR: LazyLock<Migrator> = LazyLock::new(|| {
 /// schema, set it in the URL (`?options=-c%20search_path%3Dauth`).
 ///
 /// Clones share the connection pool.
+/// How long [`PostgresAdapter::connect`]'s pool waits for a connection (sqlx retries a refused
+/// connection until then).
+pub(crate) const ACQUIRE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
 #[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
 #[derive(Debug, Clone)]
 pub struct PostgresAdapter {
@@ -41,8 +45,13 @@ pub struct PostgresAdapter {
 
 impl PostgresAdapter {
     /// Connects to `url` (`postgres://user:password@host/database`) and runs the migrations.
+    ///
+    /// A request waits at most 5 s for a connection: with the database down it
+    /// fails (the Auth.js error page) after that, not after sqlx's default of 30 s. Build the
+    /// pool yourself and use [`from_pool`](Self::from_pool) for other settings.
     pub async fn connect(url: &str) -> Result<Self> {
         let pool = PgPoolOptions::new()
+            .acquire_timeout(ACQUIRE_TIMEOUT)
             .connect(url)
             .await
             .map_err(|e| db_error("could not connect to PostgreSQL", &e))?;
