@@ -217,7 +217,11 @@ impl Services {
         system::ensure("curl", "curl", "the README walk-through test runs curl")?;
         // The browser suite (tests/browser): Debian's Chromium, and sqlite3 to remove a passkey
         // from an example's store as an operator would.
-        system::ensure("chromium", "chromium", "the browser suite drives headless Chromium")?;
+        system::ensure(
+            "chromium",
+            "chromium",
+            "the browser suite drives headless Chromium",
+        )?;
         system::ensure(
             "sqlite3",
             "sqlite3",

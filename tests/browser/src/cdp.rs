@@ -42,7 +42,7 @@ const FLAGS: &[&str] = &[
 /// How long one DevTools command may take.
 const COMMAND_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long [`Page::wait_for`] waits by default.
-pub const WAIT: Duration = Duration::from_secs(15);
+pub const WAIT: Duration = Duration::from_secs(20);
 
 /// The Chromium binary: `AUTH_TEST_CHROMIUM` (set by `cargo xtask ci`), else `/usr/bin/chromium`
 /// when it exists.
@@ -54,9 +54,11 @@ fn chromium_path() -> Result<PathBuf, String> {
     if debian.is_file() {
         return Ok(debian);
     }
-    Err("the browser suite needs Chromium: set AUTH_TEST_CHROMIUM to its binary, or run \
+    Err(
+        "the browser suite needs Chromium: set AUTH_TEST_CHROMIUM to its binary, or run \
          `cargo xtask ci`, which installs Debian's `chromium` and sets it"
-        .to_owned())
+            .to_owned(),
+    )
 }
 
 /// A running headless Chromium; killed (and its profile removed) when dropped.
@@ -142,7 +144,12 @@ impl Browser {
     }
 
     /// Sends one command (to the browser, or to a page's `session`) and returns its result.
-    pub fn call(&self, session: Option<&str>, method: &str, params: Value) -> Result<Value, String> {
+    pub fn call(
+        &self,
+        session: Option<&str>,
+        method: &str,
+        params: Value,
+    ) -> Result<Value, String> {
         let id = self.next_id.get();
         self.next_id.set(id + 1);
         let mut message = json!({ "id": id, "method": method, "params": params });
@@ -565,12 +572,18 @@ impl Page<'_> {
     /// The credentials the virtual authenticator `id` holds.
     pub fn credentials(&self, id: &str) -> Result<Vec<Value>, String> {
         let result = self.call("WebAuthn.getCredentials", json!({ "authenticatorId": id }))?;
-        Ok(result["credentials"].as_array().cloned().unwrap_or_default())
+        Ok(result["credentials"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default())
     }
 
     /// Removes every credential from the virtual authenticator `id`.
     pub fn clear_credentials(&self, id: &str) -> Result<(), String> {
-        self.call("WebAuthn.clearCredentials", json!({ "authenticatorId": id }))
-            .map(drop)
+        self.call(
+            "WebAuthn.clearCredentials",
+            json!({ "authenticatorId": id }),
+        )
+        .map(drop)
     }
 }

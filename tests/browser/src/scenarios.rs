@@ -86,7 +86,18 @@ pub fn run_suite(framework: &str, binary: &str) {
                 continue;
             }
         };
-        match step(&flow, &page) {
+        // A script error on a built-in page fails the flow even when the flow got through.
+        let result = step(&flow, &page).and_then(|()| {
+            let uncaught: Vec<String> = page
+                .console()
+                .into_iter()
+                .filter(|line| line.starts_with("uncaught:"))
+                .collect();
+            check(uncaught.is_empty(), || {
+                format!("uncaught script errors: {}", uncaught.join("; "))
+            })
+        });
+        match result {
             Ok(()) => eprintln!(
                 "browser {framework}: {name} passed in {:.1?}",
                 began.elapsed()
@@ -182,7 +193,7 @@ fn home_user(flow: &Flow<'_>, page: &Page<'_>) -> Result<Option<String>, String>
     }
 }
 
-/// 1. Credentials sign-in by typing and clicking, landing signed in.
+/// Flow 1: Credentials sign-in by typing and clicking, landing signed in.
 fn credentials(flow: &Flow<'_>, page: &Page<'_>) -> Result<(), String> {
     let email = sign_in(flow, page, "alice", "wonderland")?;
     check(email == "alice@example.com", || {
@@ -194,11 +205,14 @@ fn credentials(flow: &Flow<'_>, page: &Page<'_>) -> Result<(), String> {
     })
 }
 
-/// 2. A wrong password: back on the sign-in page with Auth.js's banner, not signed in.
+/// Flow 2: A wrong password: back on the sign-in page with Auth.js's banner, not signed in.
 fn wrong_password(flow: &Flow<'_>, page: &Page<'_>) -> Result<(), String> {
     page.goto(&format!("{}/auth/signin", flow.example.base()))?;
     page.type_into("#input-username-for-credentials-provider", "alice")?;
-    page.type_into("#input-password-for-credentials-provider", "not-the-password")?;
+    page.type_into(
+        "#input-password-for-credentials-provider",
+        "not-the-password",
+    )?;
     page.click(CREDENTIALS_SUBMIT)?;
     let url = page.wait_for_url(&format!("{}/auth/signin?", flow.example.base()))?;
     check(url.contains("error=CredentialsSignin"), || {
@@ -208,9 +222,10 @@ fn wrong_password(flow: &Flow<'_>, page: &Page<'_>) -> Result<(), String> {
         "the error banner",
         "document.querySelector('.error') && document.querySelector('.error').innerText",
     )?;
-    check(banner.as_str().map(str::trim) == Some(CREDENTIALS_BANNER), || {
-        format!("the banner says {banner}")
-    })?;
+    check(
+        banner.as_str().map(str::trim) == Some(CREDENTIALS_BANNER),
+        || format!("the banner says {banner}"),
+    )?;
     let visible = page.eval(
         "(() => { const r = document.querySelector('.error').getBoundingClientRect(); \
          return r.width > 0 && r.height > 0; })()",
@@ -222,7 +237,7 @@ fn wrong_password(flow: &Flow<'_>, page: &Page<'_>) -> Result<(), String> {
     check(email.is_none(), || format!("signed in as {email:?}"))
 }
 
-/// 3. The sign-out page's button, then the home page's.
+/// Flow 3: The sign-out page's button, then the home page's.
 fn sign_out(flow: &Flow<'_>, page: &Page<'_>) -> Result<(), String> {
     sign_in(flow, page, "alice", "wonderland")?;
     page.goto(&format!("{}/auth/signout", flow.example.base()))?;
@@ -258,10 +273,12 @@ fn sign_out(flow: &Flow<'_>, page: &Page<'_>) -> Result<(), String> {
     })
 }
 
-/// 4. The `chunky` account: its session spans several cookies, and survives a reload.
+/// Flow 4: The `chunky` account: its session spans several cookies, and survives a reload.
 fn chunky(flow: &Flow<'_>, page: &Page<'_>) -> Result<(), String> {
     let email = sign_in(flow, page, "chunky", "chunky-cookie")?;
-    check(email == "chunky@example.com", || format!("signed in as {email}"))?;
+    check(email == "chunky@example.com", || {
+        format!("signed in as {email}")
+    })?;
     let cookies = page.cookies()?;
     let chunks: Vec<&str> = cookies
         .iter()
@@ -275,10 +292,9 @@ fn chunky(flow: &Flow<'_>, page: &Page<'_>) -> Result<(), String> {
     check(chunks.len() >= 2, || {
         format!("expected several {SESSION_COOKIE}.N cookies, the browser holds {chunks:?}")
     })?;
-    check(
-        !cookies.iter().any(|(n, _)| n == SESSION_COOKIE),
-        || format!("an unchunked {SESSION_COOKIE} next to the chunks: {chunks:?}"),
-    )?;
+    check(!cookies.iter().any(|(n, _)| n == SESSION_COOKIE), || {
+        format!("an unchunked {SESSION_COOKIE} next to the chunks: {chunks:?}")
+    })?;
     page.call("Page.reload", serde_json::json!({}))?;
     thread::sleep(Duration::from_millis(200));
     page.wait_loaded()?;
@@ -301,7 +317,7 @@ fn example_image() -> String {
     format!("http://127.0.0.1/{}.png", "x".repeat(6000))
 }
 
-/// 5. OIDC through the real oidc-provider's own login and consent pages.
+/// Flow 5: OIDC through the real oidc-provider's own login and consent pages.
 fn oidc(flow: &Flow<'_>, page: &Page<'_>) -> Result<(), String> {
     let login = format!("browser-{}", flow.framework);
     page.goto(&format!("{}/auth/signin", flow.example.base()))?;
@@ -323,7 +339,7 @@ fn oidc(flow: &Flow<'_>, page: &Page<'_>) -> Result<(), String> {
     )
 }
 
-/// 6. A magic link: asked for on the sign-in page, read from the SMTP sink, opened.
+/// Flow 6: A magic link: asked for on the sign-in page, read from the SMTP sink, opened.
 fn magic_link(flow: &Flow<'_>, page: &Page<'_>) -> Result<(), String> {
     let to = format!("browser-{}-{}@example.com", flow.framework, unique());
     page.goto(&format!("{}/auth/signin", flow.example.base()))?;
@@ -336,7 +352,10 @@ fn magic_link(flow: &Flow<'_>, page: &Page<'_>) -> Result<(), String> {
     wait_away_from_signin(page)?;
     let email = session_email(page)?;
     check(email.as_deref() == Some(to.as_str()), || {
-        format!("after the link ({}), the session's email is {email:?}", page.url())
+        format!(
+            "after the link ({}), the session's email is {email:?}",
+            page.url()
+        )
     })
 }
 
@@ -422,7 +441,7 @@ fn sign_out_page(flow: &Flow<'_>, page: &Page<'_>) -> Result<(), String> {
     })
 }
 
-/// 7. Passkeys with Chromium's virtual authenticator: a new user registers one and lands signed
+/// Flow 7: Passkeys with Chromium's virtual authenticator: a new user registers one and lands signed
 /// in; signed out, the browser's passkey autofill (conditional UI, which the virtual
 /// authenticator answers at once) signs them in again as the same user, and so does the
 /// button in a browser without autofill; with the passkey gone from the store, sign-in fails
@@ -441,9 +460,10 @@ fn passkey(flow: &Flow<'_>, page: &Page<'_>) -> Result<(), String> {
     check(registered.len() == 1, || {
         format!("the authenticator holds {} credentials", registered.len())
     })?;
-    check(registered[0]["isResidentCredential"] == Value::Bool(true), || {
-        "the passkey is not discoverable".to_owned()
-    })?;
+    check(
+        registered[0]["isResidentCredential"] == Value::Bool(true),
+        || "the passkey is not discoverable".to_owned(),
+    )?;
     let user = session_user_id(page)?;
     let stored = flow
         .example
@@ -494,7 +514,7 @@ fn passkey(flow: &Flow<'_>, page: &Page<'_>) -> Result<(), String> {
     })
 }
 
-/// 8. A keyboard-only sign-in: Tab to the username field, type, Tab, type, Enter.
+/// Flow 8: A keyboard-only sign-in: Tab to the username field, type, Tab, type, Enter.
 fn keyboard(flow: &Flow<'_>, page: &Page<'_>) -> Result<(), String> {
     page.goto(&format!("{}/auth/signin", flow.example.base()))?;
     let target = "input-username-for-credentials-provider";
