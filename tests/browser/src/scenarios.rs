@@ -445,7 +445,8 @@ fn sign_out_page(flow: &Flow<'_>, page: &Page<'_>) -> Result<(), String> {
 /// in; signed out, the browser's passkey autofill (conditional UI, which the virtual
 /// authenticator answers at once) signs them in again as the same user, and so does the
 /// button in a browser without autofill; with the passkey gone from the store, sign-in fails
-/// cleanly (Auth.js's outcome: the error page, `error=Configuration`).
+/// cleanly (Auth.js's outcome: the error page, `error=Configuration`); with it gone from the
+/// authenticator too, the browser refuses the ceremony and the page stays, signed out.
 fn passkey(flow: &Flow<'_>, page: &Page<'_>) -> Result<(), String> {
     let authenticator = page.add_virtual_authenticator()?;
     let email = format!("passkey-{}-{}@example.com", flow.framework, unique());
@@ -511,6 +512,38 @@ fn passkey(flow: &Flow<'_>, page: &Page<'_>) -> Result<(), String> {
     })?;
     check(session_email(page)?.is_none(), || {
         "signed in with a removed passkey".to_owned()
+    })?;
+
+    // The passkey removed from the authenticator too: the browser finds none to offer, the
+    // ceremony ends in the browser (NotAllowedError, logged as Auth.js's client does) and the
+    // page stays, signed out.
+    page.clear_credentials(&authenticator)?;
+    page.goto(&format!("{}/auth/signin", flow.example.base()))?;
+    page.type_into("#input-email-for-passkey-provider", &email)?;
+    let before = page.console().len();
+    page.click("#submitButton-passkey")?;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !page.console()[before.min(page.console().len())..]
+        .iter()
+        .any(|line| line.contains("NotAllowedError"))
+    {
+        if Instant::now() > deadline {
+            return Err(format!(
+                "no NotAllowedError within 10 s of pressing the button without a passkey; console: {:?}",
+                page.console()
+            ));
+        }
+        // Any command reads the events that came meanwhile.
+        page.eval("1")?;
+        thread::sleep(Duration::from_millis(100));
+    }
+    check(
+        page.url()
+            .starts_with(&format!("{}/auth/signin", flow.example.base())),
+        || format!("without a passkey the page went to {}", page.url()),
+    )?;
+    check(session_email(page)?.is_none(), || {
+        "signed in without a passkey".to_owned()
     })
 }
 
