@@ -4,7 +4,8 @@
 //!   clippy with `-D warnings`, docs with `-D warnings`, every test (all with
 //!   `--all-features`). The tests get real parts, installed when missing: a throw-away
 //!   PostgreSQL ([`postgres`]), the `oidc-provider` OpenID provider ([`oidc`]), an `aiosmtpd`
-//!   SMTP sink writing to a Maildir ([`smtp`]) and curl.
+//!   SMTP sink writing to a Maildir ([`smtp`]), curl, and for the browser suite
+//!   (`tests/browser`) Debian's `chromium` and `sqlite3`.
 //! - `layers`: the layering check alone ([`layers`]): auth-core's top-level modules must not
 //!   depend on each other in a cycle; prints the cycles, or the layers when there is none.
 //! - `services [minutes]`: start the real parts the tests use and print the environment that points the
@@ -219,6 +220,9 @@ struct Services {
     provider: oidc::OidcProvider,
     smtp: smtp::SmtpSink,
     app_port: String,
+    /// One port per framework for the browser suite, each registered at the OpenID provider.
+    browser_ports: Vec<u16>,
+    chromium: String,
 }
 
 impl Services {
@@ -248,11 +252,36 @@ impl Services {
         // The real OpenID provider, with the redirect URI of the example the end-to-end test
         // starts on a port chosen here.
         system::ensure("curl", "curl", "the README walk-through test runs curl")?;
-        let app_port = system::free_port()?;
-        let provider = oidc::start(
-            &root(),
-            &[format!("http://127.0.0.1:{app_port}/auth/callback/oidc")],
+        // The browser suite (tests/browser): Debian's Chromium, and sqlite3 to remove a passkey
+        // from an example's store as an operator would.
+        system::ensure(
+            "chromium",
+            "chromium",
+            "the browser suite drives headless Chromium",
         )?;
+        system::ensure(
+            "sqlite3",
+            "sqlite3",
+            "the browser suite edits an example's SQLite store",
+        )?;
+        let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+            .into_iter()
+            .find(|p| Path::new(p).is_file())
+            .unwrap_or("chromium")
+            .to_owned();
+        let app_port = system::free_port()?;
+        // The browser suite uses the examples at http://localhost:PORT (WebAuthn needs a
+        // domain), one port per framework.
+        let browser_ports = (0..4)
+            .map(|_| system::free_port())
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut redirect_uris = vec![format!("http://127.0.0.1:{app_port}/auth/callback/oidc")];
+        redirect_uris.extend(
+            browser_ports
+                .iter()
+                .map(|p| format!("http://localhost:{p}/auth/callback/oidc")),
+        );
+        let provider = oidc::start(&root(), &redirect_uris)?;
         eprintln!("\n==> oidc: provider at {}", provider.issuer());
         // An SMTP server that stores what the email tests send in a Maildir they can read.
         let smtp = smtp::start()?;
@@ -264,6 +293,8 @@ impl Services {
             provider,
             smtp,
             app_port: app_port.to_string(),
+            browser_ports,
+            chromium,
         })
     }
 
@@ -278,6 +309,15 @@ impl Services {
                 "AUTH_TEST_SMTP_MAILDIR",
                 self.smtp.maildir().to_string_lossy().into_owned(),
             ),
+            (
+                "AUTH_TEST_BROWSER_PORTS",
+                self.browser_ports
+                    .iter()
+                    .map(u16::to_string)
+                    .collect::<Vec<_>>()
+                    .join(","),
+            ),
+            ("AUTH_TEST_CHROMIUM", self.chromium.clone()),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v))
