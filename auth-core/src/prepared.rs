@@ -7,7 +7,7 @@ use std::sync::Arc;
 use crate::{
     adapter::{Adapter, MemoryRateLimiter},
     callbacks::{Callbacks, Events},
-    clock::Clock,
+    clock::{Clock, whole_secs},
     config::{AuthConfig, Pages},
     cookies::{CookieKind, CookieTable},
     error::ConfigError,
@@ -98,9 +98,9 @@ impl Prepared {
                 cookies_plain.get(CookieKind::SessionToken).clone(),
             ],
             codec: config.jwt.codec,
-            jwt_max_age_secs: config.jwt.max_age.unwrap_or(config.session.max_age),
-            max_age_secs: config.session.max_age,
-            update_age_secs: config.session.update_age,
+            jwt_max_age_secs: whole_secs(config.jwt.max_age.unwrap_or(config.session.max_age)),
+            max_age_secs: whole_secs(config.session.max_age),
+            update_age_secs: whole_secs(config.session.update_age),
             callbacks: config.callbacks.clone(),
             events: config.events.clone(),
         });

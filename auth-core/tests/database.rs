@@ -3,11 +3,14 @@
 
 mod common;
 
-use std::sync::{Arc, Mutex};
+use std::{
+    sync::{Arc, Mutex},
+    time::Duration,
+};
 
 use async_trait::async_trait;
 use auth_core::{
-    AuthConfig, ConfigError, Pages, Result as AuthResult, SessionOptions, SessionStrategy, User,
+    AuthConfig, ConfigError, Pages, Result as AuthResult, SessionStrategy, User,
     adapter::{
         Adapter, AdapterAccount, AdapterSession, AdapterUser, Authenticator, LinkOutcome,
         MemoryAdapter, SessionUpdate, UserUpdate, VerificationToken,
@@ -31,10 +34,7 @@ fn base(adapter: &MemoryAdapter, at: i64) -> AuthConfig {
         .trust_host(true)
         .adapter(adapter.clone())
         .clock(FixedClock(at))
-        .session(SessionOptions {
-            update_age: 3_600,
-            ..SessionOptions::default()
-        })
+        .session_update_age(Duration::from_secs(3_600))
         .provider(common::credentials().database_sessions(true))
 }
 
@@ -147,28 +147,20 @@ fn strategies_are_checked_at_build() {
         .build()
         .expect_err("credentials-only database sessions");
     assert_eq!(err, ConfigError::UnsupportedStrategy);
-    let jwt = SessionOptions {
-        strategy: Some(SessionStrategy::Jwt),
-        ..SessionOptions::default()
-    };
     assert!(
         AuthConfig::new()
             .secret(SECRET)
             .trust_host(true)
             .adapter(adapter)
             .provider(common::credentials())
-            .session(jwt)
+            .session_strategy(SessionStrategy::Jwt)
             .build()
             .is_ok()
     );
-    let db = SessionOptions {
-        strategy: Some(SessionStrategy::Database),
-        ..SessionOptions::default()
-    };
     let err = AuthConfig::new()
         .secret(SECRET)
         .trust_host(true)
-        .session(db)
+        .session_strategy(SessionStrategy::Database)
         .build()
         .expect_err("no adapter");
     assert_eq!(err, ConfigError::MissingAdapter);
@@ -213,7 +205,7 @@ fn with_idp(adapter: &MemoryAdapter, provider: OAuthProvider, log: &Log) -> Auth
             ..Pages::default()
         })
         .http_client(auth_core::oauth::ReqwestClient::new().expect("client"))
-        .session(SessionOptions::default())
+        .session_update_age(auth_core::DEFAULT_UPDATE_AGE)
         .provider(
             CredentialsProvider::new()
                 .id("other")

@@ -98,7 +98,7 @@ pub(super) async fn send_link(
     let token = csrf::hex(&random::bytes::<32>());
     let expires = ctx
         .now_ms
-        .saturating_add(provider.max_age.saturating_mul(1000));
+        .saturating_add(crate::clock::whole_secs(provider.max_age).saturating_mul(1000));
     let link = format!(
         "{}?{}",
         ctx.action_url(&format!("callback/{}", provider.id)),

@@ -4,11 +4,10 @@ mod env;
 mod options;
 mod validate;
 
-use std::{collections::HashMap, fmt, sync::Arc};
+use std::{collections::HashMap, fmt, sync::Arc, time::Duration};
 
-pub use options::{
-    DEFAULT_MAX_BODY_BYTES, DEFAULT_UPDATE_AGE, JwtOptions, Pages, SessionOptions, SessionStrategy,
-};
+pub use options::{DEFAULT_MAX_BODY_BYTES, DEFAULT_UPDATE_AGE, Pages, SessionStrategy};
+pub(crate) use options::{JwtOptions, SessionOptions};
 
 use crate::{
     adapter::Adapter,
@@ -133,7 +132,8 @@ impl AuthConfig {
     }
 
     /// Stores users, accounts and sessions with `adapter`. With an adapter, sessions default to
-    /// the database strategy (Auth.js's rule); set [`SessionOptions::strategy`] to keep JWTs.
+    /// the database strategy (Auth.js's rule); set [`session_strategy`](Self::session_strategy)
+    /// to keep JWTs.
     #[must_use]
     pub fn adapter(mut self, adapter: impl Adapter) -> Self {
         self.adapter = Some(Arc::new(adapter));
@@ -142,7 +142,7 @@ impl AuthConfig {
 
     /// The session strategy in force: the configured one, else database with an adapter and
     /// JWT without.
-    pub fn session_strategy(&self) -> SessionStrategy {
+    pub fn effective_session_strategy(&self) -> SessionStrategy {
         self.session.strategy.unwrap_or(if self.adapter.is_some() {
             SessionStrategy::Database
         } else {
@@ -152,7 +152,7 @@ impl AuthConfig {
 
     /// The store of database sessions: the adapter under the database strategy, else `None`.
     pub(crate) fn session_store(&self) -> Option<Arc<dyn Adapter>> {
-        match self.session_strategy() {
+        match self.effective_session_strategy() {
             SessionStrategy::Database => self.adapter.clone(),
             SessionStrategy::Jwt => None,
         }
@@ -253,17 +253,44 @@ impl AuthConfig {
         self
     }
 
-    /// Sets the session options.
+    /// How sessions are kept (Auth.js's `session.strategy`). Unset, it is the database with an
+    /// adapter and a JWT without.
     #[must_use]
-    pub fn session(mut self, session: SessionOptions) -> Self {
-        self.session = session;
+    pub fn session_strategy(mut self, strategy: SessionStrategy) -> Self {
+        self.session.strategy = Some(strategy);
         self
     }
 
-    /// Sets the JWT options.
+    /// How long an idle session lives (Auth.js's `session.maxAge`, default 30 days): the session
+    /// cookie's `Max-Age` and a database row's expiry. Written in whole seconds; `build()`
+    /// refuses less than one second.
     #[must_use]
-    pub fn jwt(mut self, jwt: JwtOptions) -> Self {
-        self.jwt = jwt;
+    pub fn session_max_age(mut self, max_age: Duration) -> Self {
+        self.session.max_age = max_age;
+        self
+    }
+
+    /// How often a database session's expiry is pushed back (Auth.js's `session.updateAge`,
+    /// default 1 day); zero extends it on every read.
+    #[must_use]
+    pub fn session_update_age(mut self, update_age: Duration) -> Self {
+        self.session.update_age = update_age;
+        self
+    }
+
+    /// The lifetime of a session JWT's `exp` (Auth.js's `jwt.maxAge`, default the session's
+    /// [`session_max_age`](Self::session_max_age)).
+    #[must_use]
+    pub fn jwt_max_age(mut self, max_age: Duration) -> Self {
+        self.jwt.max_age = Some(max_age);
+        self
+    }
+
+    /// Replaces the built-in JWE encoding of the session token (Auth.js's `jwt.encode` and
+    /// `jwt.decode`).
+    #[must_use]
+    pub fn jwt_codec(mut self, codec: impl crate::jwt::JwtCodec) -> Self {
+        self.jwt.codec = Some(Arc::new(codec));
         self
     }
 

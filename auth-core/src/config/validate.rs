@@ -16,13 +16,11 @@ impl AuthConfig {
         if self.secrets.is_empty() {
             return Err(ConfigError::MissingSecret);
         }
-        if self.session.max_age <= 0 {
+        // Lifetimes are whole seconds on the wire: less than one is none.
+        if self.session.max_age.as_secs() == 0 {
             return Err(ConfigError::InvalidDuration("session.max_age"));
         }
-        if self.session.update_age < 0 {
-            return Err(ConfigError::InvalidDuration("session.update_age"));
-        }
-        if self.jwt.max_age.is_some_and(|m| m <= 0) {
+        if self.jwt.max_age.is_some_and(|m| m.as_secs() == 0) {
             return Err(ConfigError::InvalidDuration("jwt.max_age"));
         }
         Ok(())
@@ -57,7 +55,7 @@ impl AuthConfig {
 
     /// The session strategy against the store and the providers, checked after the providers.
     pub(crate) fn check_strategy(&self) -> Result<(), ConfigError> {
-        if self.session_strategy() == SessionStrategy::Database {
+        if self.effective_session_strategy() == SessionStrategy::Database {
             if self.adapter.is_none() {
                 return Err(ConfigError::MissingAdapter);
             }

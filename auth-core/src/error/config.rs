@@ -44,8 +44,8 @@ pub enum ConfigError {
     /// Database sessions need an adapter.
     #[error("MissingAdapter: database sessions need an adapter")]
     MissingAdapter,
-    /// A lifetime is not positive.
-    #[error("Configuration: {0} must be positive")]
+    /// A lifetime is shorter than one second (lifetimes are whole seconds on the wire).
+    #[error("Configuration: {0} must be at least one second")]
     InvalidDuration(&'static str),
     /// An OAuth provider has neither an issuer nor this endpoint.
     #[error(

@@ -137,7 +137,7 @@ impl PreparedProvider {
             }
             Provider::Email(provider) => {
                 let adapter = around.adapter.cloned().ok_or(ConfigError::MissingAdapter)?;
-                if provider.max_age <= 0 {
+                if provider.max_age.as_secs() == 0 {
                     return Err(ConfigError::InvalidDuration("email max_age"));
                 }
                 if provider.rate_limit.is_some() && adapter.rate_limiter().is_none() {
@@ -168,7 +168,7 @@ impl PreparedProvider {
                         provider.id.clone(),
                     ));
                 }
-                if provider.timeout_ms == 0 {
+                if provider.timeout.as_millis() == 0 {
                     return Err(ConfigError::InvalidDuration("webauthn timeout"));
                 }
                 Self::WebAuthn(Box::new(WebAuthnSignIn {
