@@ -41,7 +41,7 @@ impl AuthConfig {
     /// work.
     pub fn build(self) -> Result<Auth, ConfigError> {
         Ok(Auth {
-            inner: Arc::new(Prepared::new(self)?),
+            inner: Arc::new(Prepared::new(self.with_env_applied())?),
         })
     }
 }

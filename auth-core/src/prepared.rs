@@ -108,7 +108,11 @@ impl Prepared {
             providers,
             csrf_secret: config.secrets.joined(),
             base_path,
-            origin: OriginResolver::new(fixed_origin, host_trust, config.trusted_proxy_hops),
+            origin: OriginResolver::new(
+                fixed_origin,
+                host_trust,
+                config.trusted_proxy_hops.unwrap_or(1),
+            ),
             use_secure_cookies: config.use_secure_cookies,
             check_keys_secure: CheckKeys::new(&config.secrets, &cookies_secure),
             check_keys_plain: CheckKeys::new(&config.secrets, &cookies_plain),

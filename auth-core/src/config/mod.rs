@@ -46,7 +46,7 @@ pub struct AuthConfig {
     pub(crate) url: Option<String>,
     pub(crate) trust_host: Option<bool>,
     pub(crate) trusted_hosts: Vec<String>,
-    pub(crate) trusted_proxy_hops: usize,
+    pub(crate) trusted_proxy_hops: Option<usize>,
     pub(crate) use_secure_cookies: Option<bool>,
     pub(crate) cookies: HashMap<CookieKind, CookieOverride>,
     pub(crate) session: SessionOptions,
@@ -62,6 +62,8 @@ pub struct AuthConfig {
     pub(crate) http: Option<Arc<dyn HttpClient>>,
     pub(crate) adapter: Option<Arc<dyn Adapter>>,
     pub(crate) redirect_proxy_url: Option<String>,
+    /// Where [`build`](Self::build) reads `AUTH_*` variables from, if anywhere.
+    pub(crate) env: Option<env::EnvSource>,
 }
 
 impl Default for AuthConfig {
@@ -89,6 +91,7 @@ impl fmt::Debug for AuthConfig {
             .field("debug", &self.debug)
             .field("max_body_bytes", &self.max_body_bytes)
             .field("skip_csrf_check", &self.skip_csrf_check)
+            .field("env_defaults", &self.env.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -103,7 +106,7 @@ impl AuthConfig {
             url: None,
             trust_host: None,
             trusted_hosts: Vec::new(),
-            trusted_proxy_hops: 1,
+            trusted_proxy_hops: None,
             use_secure_cookies: None,
             cookies: HashMap::new(),
             session: SessionOptions::default(),
@@ -119,6 +122,7 @@ impl AuthConfig {
             http: None,
             adapter: None,
             redirect_proxy_url: None,
+            env: None,
         }
     }
 
@@ -235,7 +239,7 @@ impl AuthConfig {
     /// values a client sent (on the left) are never used. `0` counts as 1.
     #[must_use]
     pub fn trusted_proxy_hops(mut self, hops: usize) -> Self {
-        self.trusted_proxy_hops = hops;
+        self.trusted_proxy_hops = Some(hops);
         self
     }
 
@@ -354,22 +358,36 @@ impl AuthConfig {
         self
     }
 
-    /// Fills unset options from the process environment (Auth.js's `setEnvDefaults`): see
-    /// [`env_defaults_from`](Self::env_defaults_from).
+    /// Fills unset options from the process environment (Auth.js's `setEnvDefaults`) when
+    /// [`build`](Self::build) runs: see [`env_defaults_from`](Self::env_defaults_from).
     #[must_use]
     pub fn env_defaults(self) -> Self {
         self.env_defaults_from(|name| std::env::var(name).ok())
     }
 
-    /// Fills unset options from the variables `get` returns:
+    /// Fills unset options from the variables `get` returns, when [`build`](Self::build) runs,
+    /// so the call may come anywhere in the chain: providers added after it still read their
+    /// variables, and options set explicitly (before or after it) always win. The variables:
     /// `AUTH_SECRET` and `AUTH_SECRET_1..3` (the highest number encrypts; `NEXTAUTH_SECRET` as a
     /// fallback), `AUTH_URL` (or `NEXTAUTH_URL`; also sets the base path from its path and
     /// trusts the host), `AUTH_TRUST_HOST`, `AUTH_TRUSTED_HOSTS` (comma-separated),
     /// `AUTH_TRUSTED_PROXY_HOPS`, each OAuth provider's `AUTH_<ID>_ID`/`_SECRET`/`_ISSUER` and
     /// each email provider's `AUTH_<ID>_KEY`.
     #[must_use]
-    pub fn env_defaults_from(mut self, get: impl Fn(&str) -> Option<String>) -> Self {
-        env::apply(&mut self, &get);
+    pub fn env_defaults_from(
+        mut self,
+        get: impl Fn(&str) -> Option<String> + Send + Sync + 'static,
+    ) -> Self {
+        self.env = Some(Arc::new(get));
+        self
+    }
+
+    /// The configuration `build()` validates: the recorded environment applied to the unset
+    /// options.
+    pub(crate) fn with_env_applied(mut self) -> Self {
+        if let Some(get) = self.env.take() {
+            env::apply(&mut self, &*get);
+        }
         self
     }
 }

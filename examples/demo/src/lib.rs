@@ -85,7 +85,10 @@ pub async fn auth() -> std::result::Result<Auth, String> {
 }
 
 /// [`auth`] with the environment given by `get` (for tests).
-pub async fn auth_from(get: impl Fn(&str) -> Option<String>) -> std::result::Result<Auth, String> {
+pub async fn auth_from(
+    get: impl Fn(&str) -> Option<String> + Send + Sync + 'static,
+) -> std::result::Result<Auth, String> {
+    let get = std::sync::Arc::new(get);
     let strategy = match get("AUTH_SESSION_STRATEGY").as_deref() {
         None | Some("" | "jwt") => SessionStrategy::Jwt,
         Some("database") => SessionStrategy::Database,
@@ -98,7 +101,8 @@ pub async fn auth_from(get: impl Fn(&str) -> Option<String>) -> std::result::Res
     let url = get("DATABASE_URL")
         .filter(|u| !u.is_empty())
         .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
-    let mut config = config_from(&get).session_strategy(strategy);
+    let env = get.clone();
+    let mut config = config_from(move |name| env(name)).session_strategy(strategy);
     if let Some(update_age) = get("AUTH_SESSION_UPDATE_AGE").filter(|v| !v.is_empty()) {
         let secs = update_age
             .parse()
@@ -131,7 +135,7 @@ fn redact_url(url: &str) -> String {
 }
 
 /// [`config`] with the environment given by `get` (for tests).
-pub fn config_from(get: impl Fn(&str) -> Option<String>) -> AuthConfig {
+pub fn config_from(get: impl Fn(&str) -> Option<String> + Send + Sync + 'static) -> AuthConfig {
     let mut config = AuthConfig::new()
         .base_path("/auth")
         .provider(credentials())
