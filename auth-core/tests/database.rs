@@ -137,25 +137,22 @@ async fn expired_and_unknown_sessions_are_null_and_cleared() {
 #[test]
 fn strategies_are_checked_at_build() {
     let adapter = MemoryAdapter::default();
-    // An adapter makes database sessions the default, which credentials cannot use without
-    // opting in.
+    // Database sessions asked for with only credentials providers: Auth.js's
+    // `UnsupportedStrategy`, saying what to set.
     let err = AuthConfig::new()
         .secret(SECRET)
         .trust_host(true)
         .adapter(adapter.clone())
         .provider(common::credentials())
+        .session_strategy(SessionStrategy::Database)
         .build()
         .expect_err("credentials-only database sessions");
     assert_eq!(err, ConfigError::UnsupportedStrategy);
+    let message = err.to_string();
     assert!(
-        AuthConfig::new()
-            .secret(SECRET)
-            .trust_host(true)
-            .adapter(adapter)
-            .provider(common::credentials())
-            .session_strategy(SessionStrategy::Jwt)
-            .build()
-            .is_ok()
+        message.contains(".session_strategy(SessionStrategy::Jwt)")
+            && message.contains(".database_sessions(true)"),
+        "{message}"
     );
     let err = AuthConfig::new()
         .secret(SECRET)
@@ -164,6 +161,44 @@ fn strategies_are_checked_at_build() {
         .build()
         .expect_err("no adapter");
     assert_eq!(err, ConfigError::MissingAdapter);
+}
+
+/// Deviation 20: an adapter alone does not switch a configuration with a JWT-only credentials
+/// provider to database sessions (whose sessions its sign-ins could never be read from).
+#[tokio::test]
+async fn an_adapter_keeps_jwt_sessions_for_credentials_unless_they_opt_in() {
+    let adapter = MemoryAdapter::default();
+    let with = |credentials: CredentialsProvider| {
+        AuthConfig::new()
+            .secret(SECRET)
+            .trust_host(true)
+            .adapter(adapter.clone())
+            .provider(credentials)
+    };
+    let config = with(common::credentials());
+    assert_eq!(config.effective_session_strategy(), SessionStrategy::Jwt);
+    let mut c = Client::new(config.build().expect("builds"));
+    c.sign_in("alice", "wonderland").await;
+    assert_eq!(
+        c.get("/auth/session").await.json()["user"]["name"],
+        "Alice",
+        "the credentials sign-in is readable"
+    );
+    assert!(
+        c.jar["authjs.session-token"].starts_with("eyJ"),
+        "a JWT, not a row id"
+    );
+    // Opted in, the adapter's default is the database again (Auth.js's rule).
+    let config = with(common::credentials().database_sessions(true));
+    assert_eq!(
+        config.effective_session_strategy(),
+        SessionStrategy::Database
+    );
+    let mut c = Client::new(config.build().expect("builds"));
+    c.sign_in("alice", "wonderland").await;
+    let token = c.jar["authjs.session-token"].clone();
+    assert!(row(&adapter, &token).await.is_some(), "a session row");
+    assert_eq!(c.get("/auth/session").await.json()["user"]["name"], "Alice");
 }
 
 #[derive(Clone, Default)]

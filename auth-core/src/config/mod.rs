@@ -136,21 +136,35 @@ impl AuthConfig {
     }
 
     /// Stores users, accounts and sessions with `adapter`. With an adapter, sessions default to
-    /// the database strategy (Auth.js's rule); set [`session_strategy`](Self::session_strategy)
-    /// to keep JWTs.
+    /// the database strategy (Auth.js's rule), unless a credentials provider signs in with JWTs
+    /// (see [`effective_session_strategy`](Self::effective_session_strategy)); set
+    /// [`session_strategy`](Self::session_strategy) to choose.
     #[must_use]
     pub fn adapter(mut self, adapter: impl Adapter) -> Self {
         self.adapter = Some(Arc::new(adapter));
         self
     }
 
-    /// The session strategy in force: the configured one, else database with an adapter and
-    /// JWT without.
+    /// The session strategy in force: the configured one; else the database with an adapter,
+    /// unless a credentials provider signs in with JWTs (one that did not opt into
+    /// [`database_sessions`](crate::providers::CredentialsProvider::database_sessions)): its
+    /// sign-ins would give sessions the database never finds, so the default stays JWT
+    /// (`build()` logs why at info level); else JWT.
     pub fn effective_session_strategy(&self) -> SessionStrategy {
-        self.session.strategy.unwrap_or(if self.adapter.is_some() {
-            SessionStrategy::Database
-        } else {
-            SessionStrategy::Jwt
+        match self.session.strategy {
+            Some(strategy) => strategy,
+            None if self.adapter.is_some() && self.jwt_credentials().is_none() => {
+                SessionStrategy::Database
+            }
+            None => SessionStrategy::Jwt,
+        }
+    }
+
+    /// The first credentials provider that signs in with JWTs whatever the strategy.
+    pub(crate) fn jwt_credentials(&self) -> Option<&str> {
+        self.providers.iter().find_map(|p| match p {
+            Provider::Credentials(c) if !c.uses_database_sessions() => Some(c.provider_id()),
+            _ => None,
         })
     }
 

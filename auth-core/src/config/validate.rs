@@ -55,6 +55,18 @@ impl AuthConfig {
 
     /// The session strategy against the store and the providers, checked after the providers.
     pub(crate) fn check_strategy(&self) -> Result<(), ConfigError> {
+        if self.session.strategy.is_none()
+            && self.adapter.is_some()
+            && let Some(id) = self.jwt_credentials()
+        {
+            tracing::info!(
+                target: "auth_core",
+                provider = id,
+                "[auth][info] sessions stay JWTs although an adapter is set: the credentials \
+                 provider signs in with JWTs. For database sessions, call \
+                 .database_sessions(true) on it and set .session_strategy(SessionStrategy::Database)"
+            );
+        }
         if self.effective_session_strategy() == SessionStrategy::Database {
             if self.adapter.is_none() {
                 return Err(ConfigError::MissingAdapter);
@@ -65,10 +77,18 @@ impl AuthConfig {
                     Provider::Credentials(c) => !c.uses_database_sessions(),
                     _ => false,
                 });
-            // Auth.js only asserts this for an explicit strategy; an implicit one (an adapter)
-            // would leave every credentials sign-in without a readable session.
+            // An implicit database strategy never gets here with such providers (the default
+            // stays JWT); an explicit one with only them is Auth.js's `UnsupportedStrategy`.
             if only_jwt_credentials {
                 return Err(ConfigError::UnsupportedStrategy);
+            }
+            if let Some(id) = self.jwt_credentials() {
+                tracing::warn!(
+                    target: "auth_core",
+                    provider = id,
+                    "[auth][warn] the credentials provider signs in with JWTs, which database \
+                     sessions do not read: call .database_sessions(true) on it"
+                );
             }
         }
         Ok(())

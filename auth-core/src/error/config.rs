@@ -39,7 +39,11 @@ pub enum ConfigError {
     #[error("MissingAuthorize: the credentials provider {0:?} has no `authorize`")]
     MissingAuthorize(String),
     /// Database sessions were asked for with only credentials providers.
-    #[error("UnsupportedStrategy: signing in with credentials only works with JWT sessions")]
+    #[error(
+        "UnsupportedStrategy: signing in with credentials only works with JWT sessions; set \
+         .session_strategy(SessionStrategy::Jwt), or call .database_sessions(true) on the \
+         credentials provider"
+    )]
     UnsupportedStrategy,
     /// Database sessions need an adapter.
     #[error("MissingAdapter: database sessions need an adapter")]
