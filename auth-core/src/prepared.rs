@@ -88,6 +88,7 @@ impl Prepared {
         if config.debug {
             tracing::warn!(target: "auth_core", "[auth][warn][debug-enabled] debug logging is on");
         }
+        let callbacks = config.effective_callbacks();
         let cookies_secure = CookieTable::new(true, &config.cookies);
         let cookies_plain = CookieTable::new(false, &config.cookies);
         let sessions = Sessions::new(SessionSetup {
@@ -101,7 +102,7 @@ impl Prepared {
             jwt_max_age_secs: whole_secs(config.jwt.max_age.unwrap_or(config.session.max_age)),
             max_age_secs: whole_secs(config.session.max_age),
             update_age_secs: whole_secs(config.session.update_age),
-            callbacks: config.callbacks.clone(),
+            callbacks: callbacks.clone(),
             events: config.events.clone(),
         });
         Ok(Self {
@@ -126,7 +127,7 @@ impl Prepared {
             rate_limits: MemoryRateLimiter::default(),
             pages: config.pages,
             theme: config.theme,
-            callbacks: config.callbacks,
+            callbacks,
             events: config.events,
             clock: config.clock,
             max_body_bytes: config.max_body_bytes,

@@ -1,17 +1,19 @@
 //! [`AuthConfig`]: every option, set with a builder; `build()` (next to `Auth`) validates it once.
 
 mod env;
+mod hooks;
 mod options;
+mod session;
 mod validate;
 
-use std::{collections::HashMap, fmt, sync::Arc, time::Duration};
+use std::{collections::HashMap, fmt, sync::Arc};
 
 pub use options::{DEFAULT_MAX_BODY_BYTES, DEFAULT_UPDATE_AGE, Pages, SessionStrategy};
 pub(crate) use options::{JwtOptions, SessionOptions};
 
 use crate::{
     adapter::Adapter,
-    callbacks::{Callbacks, DefaultCallbacks, Events, NoEvents},
+    callbacks::{CallbackClosures, Callbacks, DefaultCallbacks, Events, NoEvents},
     clock::{Clock, SystemClock},
     cookies::{CookieKind, CookieOverride},
     oauth::HttpClient,
@@ -54,6 +56,7 @@ pub struct AuthConfig {
     pub(crate) pages: Pages,
     pub(crate) theme: Theme,
     pub(crate) callbacks: Arc<dyn Callbacks>,
+    pub(crate) closures: CallbackClosures,
     pub(crate) events: Arc<dyn Events>,
     pub(crate) debug: bool,
     pub(crate) clock: Arc<dyn Clock>,
@@ -114,6 +117,7 @@ impl AuthConfig {
             pages: Pages::default(),
             theme: Theme::default(),
             callbacks: Arc::new(DefaultCallbacks),
+            closures: CallbackClosures::default(),
             events: Arc::new(NoEvents),
             debug: false,
             clock: Arc::new(SystemClock),
@@ -143,37 +147,6 @@ impl AuthConfig {
     pub fn adapter(mut self, adapter: impl Adapter) -> Self {
         self.adapter = Some(Arc::new(adapter));
         self
-    }
-
-    /// The session strategy in force: the configured one; else the database with an adapter,
-    /// unless a credentials provider signs in with JWTs (one that did not opt into
-    /// [`database_sessions`](crate::providers::CredentialsProvider::database_sessions)): its
-    /// sign-ins would give sessions the database never finds, so the default stays JWT
-    /// (`build()` logs why at info level); else JWT.
-    pub fn effective_session_strategy(&self) -> SessionStrategy {
-        match self.session.strategy {
-            Some(strategy) => strategy,
-            None if self.adapter.is_some() && self.jwt_credentials().is_none() => {
-                SessionStrategy::Database
-            }
-            None => SessionStrategy::Jwt,
-        }
-    }
-
-    /// The first credentials provider that signs in with JWTs whatever the strategy.
-    pub(crate) fn jwt_credentials(&self) -> Option<&str> {
-        self.providers.iter().find_map(|p| match p {
-            Provider::Credentials(c) if !c.uses_database_sessions() => Some(c.provider_id()),
-            _ => None,
-        })
-    }
-
-    /// The store of database sessions: the adapter under the database strategy, else `None`.
-    pub(crate) fn session_store(&self) -> Option<Arc<dyn Adapter>> {
-        match self.effective_session_strategy() {
-            SessionStrategy::Database => self.adapter.clone(),
-            SessionStrategy::Jwt => None,
-        }
     }
 
     /// Replaces the outbound HTTP client of OAuth providers (default: reqwest with rustls).
@@ -271,47 +244,6 @@ impl AuthConfig {
         self
     }
 
-    /// How sessions are kept (Auth.js's `session.strategy`). Unset, it is the database with an
-    /// adapter and a JWT without.
-    #[must_use]
-    pub fn session_strategy(mut self, strategy: SessionStrategy) -> Self {
-        self.session.strategy = Some(strategy);
-        self
-    }
-
-    /// How long an idle session lives (Auth.js's `session.maxAge`, default 30 days): the session
-    /// cookie's `Max-Age` and a database row's expiry. Written in whole seconds; `build()`
-    /// refuses less than one second.
-    #[must_use]
-    pub fn session_max_age(mut self, max_age: Duration) -> Self {
-        self.session.max_age = max_age;
-        self
-    }
-
-    /// How often a database session's expiry is pushed back (Auth.js's `session.updateAge`,
-    /// default 1 day); zero extends it on every read.
-    #[must_use]
-    pub fn session_update_age(mut self, update_age: Duration) -> Self {
-        self.session.update_age = update_age;
-        self
-    }
-
-    /// The lifetime of a session JWT's `exp` (Auth.js's `jwt.maxAge`, default the session's
-    /// [`session_max_age`](Self::session_max_age)).
-    #[must_use]
-    pub fn jwt_max_age(mut self, max_age: Duration) -> Self {
-        self.jwt.max_age = Some(max_age);
-        self
-    }
-
-    /// Replaces the built-in JWE encoding of the session token (Auth.js's `jwt.encode` and
-    /// `jwt.decode`).
-    #[must_use]
-    pub fn jwt_codec(mut self, codec: impl crate::jwt::JwtCodec) -> Self {
-        self.jwt.codec = Some(Arc::new(codec));
-        self
-    }
-
     /// Sets custom pages.
     #[must_use]
     pub fn pages(mut self, pages: Pages) -> Self {
@@ -323,27 +255,6 @@ impl AuthConfig {
     #[must_use]
     pub fn theme(mut self, theme: Theme) -> Self {
         self.theme = theme;
-        self
-    }
-
-    /// Sets the callbacks.
-    #[must_use]
-    pub fn callbacks(mut self, callbacks: impl Callbacks) -> Self {
-        self.callbacks = Arc::new(callbacks);
-        self
-    }
-
-    /// Sets the event handlers.
-    #[must_use]
-    pub fn events(mut self, events: impl Events) -> Self {
-        self.events = Arc::new(events);
-        self
-    }
-
-    /// Logs debug details of every flow (at `DEBUG` level; never secrets).
-    #[must_use]
-    pub fn debug(mut self, debug: bool) -> Self {
-        self.debug = debug;
         self
     }
 
