@@ -102,6 +102,7 @@ impl Prepared {
             jwt_max_age_secs: whole_secs(config.jwt.max_age.unwrap_or(config.session.max_age)),
             max_age_secs: whole_secs(config.session.max_age),
             update_age_secs: whole_secs(config.session.update_age),
+            generate_session_token: config.session.generate_session_token.clone(),
             callbacks: callbacks.clone(),
             events: config.events.clone(),
         });

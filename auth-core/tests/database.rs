@@ -201,6 +201,43 @@ async fn an_adapter_keeps_jwt_sessions_for_credentials_unless_they_opt_in() {
     assert_eq!(c.get("/auth/session").await.json()["user"]["name"], "Alice");
 }
 
+/// Auth.js's `session.generateSessionToken`: the configured generator makes each new row's
+/// token (and the cookie's value); an empty token falls back to a random one.
+#[tokio::test]
+async fn generate_session_token_makes_the_row_token() {
+    let adapter = MemoryAdapter::default();
+    let counter = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let next = counter.clone();
+    let auth = base(&adapter, NOW)
+        .generate_session_token(move || {
+            let n = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            format!("custom-token-{n}")
+        })
+        .build()
+        .expect("config");
+    let mut c = Client::new(auth);
+    c.sign_in("alice", "wonderland").await;
+    assert_eq!(c.jar["authjs.session-token"], "custom-token-0");
+    assert!(row(&adapter, "custom-token-0").await.is_some(), "the row");
+    assert_eq!(c.get("/auth/session").await.json()["user"]["name"], "Alice");
+    c.sign_in("alice", "wonderland").await;
+    assert_eq!(c.jar["authjs.session-token"], "custom-token-1");
+    assert!(
+        row(&adapter, "custom-token-0").await.is_none(),
+        "the previous row is gone"
+    );
+
+    let auth = base(&adapter, NOW)
+        .generate_session_token(String::new)
+        .build()
+        .expect("config");
+    let mut c = Client::new(auth);
+    c.sign_in("alice", "wonderland").await;
+    let token = c.jar["authjs.session-token"].clone();
+    assert_eq!(token.len(), 36, "a UUID instead of an empty token: {token}");
+    assert!(row(&adapter, &token).await.is_some());
+}
+
 #[derive(Clone, Default)]
 struct Log(Arc<Mutex<Vec<String>>>);
 

@@ -20,7 +20,7 @@ pub enum SessionStrategy {
 
 /// Session options (Auth.js's `session`), set through
 /// [`AuthConfig::session_strategy`](super::AuthConfig::session_strategy) and its neighbours.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Clone)]
 pub(crate) struct SessionOptions {
     /// The strategy; `None` picks the default (see `AuthConfig::effective_session_strategy`).
     pub(crate) strategy: Option<SessionStrategy>,
@@ -28,6 +28,25 @@ pub(crate) struct SessionOptions {
     pub(crate) max_age: Duration,
     /// How often a database session is extended (default 1 day).
     pub(crate) update_age: Duration,
+    /// Makes the token of a new database session (default a random UUID).
+    pub(crate) generate_session_token: Option<SessionTokenFn>,
+}
+
+/// Auth.js's `session.generateSessionToken`.
+pub(crate) type SessionTokenFn = Arc<dyn Fn() -> String + Send + Sync>;
+
+impl fmt::Debug for SessionOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SessionOptions")
+            .field("strategy", &self.strategy)
+            .field("max_age", &self.max_age)
+            .field("update_age", &self.update_age)
+            .field(
+                "generate_session_token",
+                &self.generate_session_token.as_ref().map(|_| "custom"),
+            )
+            .finish()
+    }
 }
 
 impl Default for SessionOptions {
@@ -36,6 +55,7 @@ impl Default for SessionOptions {
             strategy: None,
             max_age: DEFAULT_MAX_AGE,
             update_age: DEFAULT_UPDATE_AGE,
+            generate_session_token: None,
         }
     }
 }

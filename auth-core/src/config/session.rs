@@ -62,6 +62,27 @@ impl AuthConfig {
         self
     }
 
+    /// Makes the token of each new database session (Auth.js's
+    /// `session.generateSessionToken`; default a random UUID). The token is the session row's
+    /// key and the cookie's value, so it must be unique and unguessable; an empty one is
+    /// replaced by a random UUID (logged). JWT sessions do not use it.
+    ///
+    /// ```
+    /// use auth_core::AuthConfig;
+    ///
+    /// let config = AuthConfig::new().generate_session_token(|| format!("sess_{}", uuid()));
+    /// # fn uuid() -> String { "0".repeat(32) }
+    /// # let _ = config;
+    /// ```
+    #[must_use]
+    pub fn generate_session_token(
+        mut self,
+        generate: impl Fn() -> String + Send + Sync + 'static,
+    ) -> Self {
+        self.session.generate_session_token = Some(Arc::new(generate));
+        self
+    }
+
     /// The lifetime of a session JWT's `exp` (Auth.js's `jwt.maxAge`, default the session's
     /// [`session_max_age`](Self::session_max_age)).
     #[must_use]

@@ -19,6 +19,22 @@ pub(super) struct DatabaseSessions {
     pub(super) adapter: Arc<dyn Adapter>,
     pub(super) max_age_ms: i64,
     pub(super) update_age_ms: i64,
+    pub(super) generate_token: Option<Arc<dyn Fn() -> String + Send + Sync>>,
+}
+
+impl DatabaseSessions {
+    /// The token of a new session: the configured generator's, else (or when it gives an
+    /// empty one) a random UUID.
+    fn new_token(&self) -> String {
+        match self.generate_token.as_ref().map(|generate| generate()) {
+            Some(token) if !token.is_empty() => token,
+            Some(_) => {
+                tracing::warn!(target: "auth_core", "[auth][warn] generate_session_token gave an empty token: a random one is used");
+                crate::random::uuid_v4()
+            }
+            None => crate::random::uuid_v4(),
+        }
+    }
 }
 
 /// What looking up a session found.
@@ -187,7 +203,7 @@ impl Sessions {
         let row = db
             .adapter
             .create_session(AdapterSession {
-                session_token: crate::random::uuid_v4().into(),
+                session_token: db.new_token().into(),
                 user_id: user.id.clone().unwrap_or_default(),
                 expires: Timestamp::from_millis(self.expires_ms(presented.now_ms)),
             })

@@ -63,6 +63,8 @@ pub(crate) struct SessionSetup {
     pub(crate) max_age_secs: i64,
     /// `session.update_age`, in seconds.
     pub(crate) update_age_secs: i64,
+    /// `session.generate_session_token`.
+    pub(crate) generate_session_token: Option<Arc<dyn Fn() -> String + Send + Sync>>,
     pub(crate) callbacks: Arc<dyn Callbacks>,
     pub(crate) events: Arc<dyn Events>,
 }
@@ -135,6 +137,7 @@ impl Sessions {
                 adapter,
                 max_age_ms,
                 update_age_ms: setup.update_age_secs.saturating_mul(1000),
+                generate_token: setup.generate_session_token,
             }),
         };
         Self {
