@@ -57,6 +57,7 @@ mod error;
 pub mod gate;
 pub mod integration;
 pub mod jwt;
+pub mod logger;
 pub mod mail;
 mod model;
 pub mod oauth;

@@ -12,6 +12,7 @@ use crate::{
     cookies::{CookieKind, CookieTable},
     error::ConfigError,
     jwt::JwtKeys,
+    logger::{Log, WarningCode},
     oauth::{self, HttpClient, checks::CheckKeys, metadata::MetadataCache},
     origin::{OriginResolver, parse_public_url},
     pages::Theme,
@@ -48,13 +49,16 @@ pub(crate) struct Prepared {
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) max_body_bytes: usize,
     pub(crate) skip_csrf_check: bool,
+    /// The configured logger and `debug`.
+    pub(crate) log: Log,
 }
 
 impl Prepared {
     /// Validates `config` (Auth.js's assertions, each a [`ConfigError`]) and prepares it.
     pub(crate) fn new(config: AuthConfig) -> Result<Self, ConfigError> {
         config.check_globals()?;
-        let host_trust = config.host_trust()?;
+        let log = config.log();
+        let host_trust = config.host_trust(&log)?;
         let (fixed_origin, url_path) = match &config.url {
             Some(url) => {
                 let (origin, path) =
@@ -74,6 +78,7 @@ impl Prepared {
             adapter: config.adapter.as_ref(),
             redirect_proxy_url: config.redirect_proxy_url.as_deref(),
             http: &http,
+            log: &log,
         };
         let mut providers: Vec<PreparedProvider> = Vec::with_capacity(config.providers.len());
         for provider in config.providers.iter().cloned() {
@@ -83,10 +88,10 @@ impl Prepared {
             }
             providers.push(prepared);
         }
-        config.check_strategy()?;
+        config.check_strategy(&log)?;
         config.check_webauthn()?;
         if config.debug {
-            tracing::warn!(target: "auth_core", "[auth][warn][debug-enabled] debug logging is on");
+            log.warn(WarningCode::DebugEnabled, "debug logging is on");
         }
         let callbacks = config.effective_callbacks();
         let cookies_secure = CookieTable::new(true, &config.cookies);
@@ -105,6 +110,7 @@ impl Prepared {
             generate_session_token: config.session.generate_session_token.clone(),
             callbacks: callbacks.clone(),
             events: config.events.clone(),
+            log: log.clone(),
         });
         Ok(Self {
             providers,
@@ -133,6 +139,7 @@ impl Prepared {
             clock: config.clock,
             max_body_bytes: config.max_body_bytes,
             skip_csrf_check: config.skip_csrf_check,
+            log,
         })
     }
 

@@ -6,6 +6,7 @@ use super::AuthConfig;
 use crate::{
     Result,
     callbacks::{Callbacks, Events, JwtArgs, SessionArgs, SignInArgs, SignInDecision, closures},
+    logger::{Log, Logger},
     model::{Session, Token},
 };
 
@@ -24,11 +25,27 @@ impl AuthConfig {
         self
     }
 
-    /// Logs debug details of every flow (at `DEBUG` level; never secrets).
+    /// Turns on debug messages (Auth.js's `debug`): they go to the [`logger`](Self::logger)'s
+    /// `debug`, by default `tracing` at `INFO` level, so they show without a `RUST_LOG`
+    /// change; `build()` warns (`debug-enabled`). Off, they only reach `tracing` at `DEBUG`.
+    /// Never secrets.
     #[must_use]
     pub fn debug(mut self, debug: bool) -> Self {
         self.debug = debug;
         self
+    }
+
+    /// Sends the core's errors, warnings and debug messages to `logger` (Auth.js's `logger`)
+    /// instead of `tracing`.
+    #[must_use]
+    pub fn logger(mut self, logger: impl Logger) -> Self {
+        self.logger = Some(Arc::new(logger));
+        self
+    }
+
+    /// The logging every part of the core uses.
+    pub(crate) fn log(&self) -> Log {
+        Log::new(self.logger.clone(), self.debug)
     }
 
     /// The `jwt` callback as a closure (see [`Callbacks::jwt`]): it replaces that method of the

@@ -4,6 +4,7 @@
 use super::{AuthConfig, SessionStrategy};
 use crate::{
     error::ConfigError,
+    logger::{Log, WarningCode},
     origin::{HostTrust, parse_trusted_host},
     providers::Provider,
 };
@@ -28,7 +29,7 @@ impl AuthConfig {
 
     /// Which hosts requests may name when no URL is configured: the trusted-host list, else
     /// any host with `trust_host` (logged as a warning), else loopback only.
-    pub(crate) fn host_trust(&self) -> Result<HostTrust, ConfigError> {
+    pub(crate) fn host_trust(&self, log: &Log) -> Result<HostTrust, ConfigError> {
         if !self.trusted_hosts.is_empty() {
             let list = self
                 .trusted_hosts
@@ -41,11 +42,10 @@ impl AuthConfig {
         }
         if self.trust_host == Some(true) {
             if self.url.is_none() {
-                tracing::warn!(
-                    target: "auth_core",
-                    "[auth][warn] trust-host: every Host and X-Forwarded-Host is trusted to tell \
-                     the origin of links and redirects; set AUTH_URL, or AUTH_TRUSTED_HOSTS to \
-                     the hosts your proxy serves"
+                log.warn(
+                    WarningCode::TrustHost,
+                    "every Host and X-Forwarded-Host is trusted to tell the origin of links and \
+                     redirects; set AUTH_URL, or AUTH_TRUSTED_HOSTS to the hosts your proxy serves",
                 );
             }
             return Ok(HostTrust::Any);
@@ -54,7 +54,7 @@ impl AuthConfig {
     }
 
     /// The session strategy against the store and the providers, checked after the providers.
-    pub(crate) fn check_strategy(&self) -> Result<(), ConfigError> {
+    pub(crate) fn check_strategy(&self, log: &Log) -> Result<(), ConfigError> {
         if self.session.strategy.is_none()
             && self.adapter.is_some()
             && let Some(id) = self.jwt_credentials()
@@ -83,11 +83,12 @@ impl AuthConfig {
                 return Err(ConfigError::UnsupportedStrategy);
             }
             if let Some(id) = self.jwt_credentials() {
-                tracing::warn!(
-                    target: "auth_core",
-                    provider = id,
-                    "[auth][warn] the credentials provider signs in with JWTs, which database \
-                     sessions do not read: call .database_sessions(true) on it"
+                log.warn(
+                    WarningCode::CredentialsJwtSessions,
+                    &format!(
+                        "the credentials provider \"{id}\" signs in with JWTs, which database \
+                         sessions do not read: call .database_sessions(true) on it"
+                    ),
                 );
             }
         }

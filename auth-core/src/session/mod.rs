@@ -20,6 +20,7 @@ use crate::{
     callbacks::{Callbacks, Events},
     cookies::{CookieSpec, SessionCookies, SetCookie},
     jwt::JwtCodec,
+    logger::Log,
     model::{Account, Session, Token, User},
     secret::SecretList,
 };
@@ -47,6 +48,7 @@ pub(crate) struct Sessions {
     max_age_ms: i64,
     callbacks: Arc<dyn Callbacks>,
     events: Arc<dyn Events>,
+    log: Log,
 }
 
 /// What [`Sessions::new`] needs.
@@ -67,6 +69,7 @@ pub(crate) struct SessionSetup {
     pub(crate) generate_session_token: Option<Arc<dyn Fn() -> String + Send + Sync>>,
     pub(crate) callbacks: Arc<dyn Callbacks>,
     pub(crate) events: Arc<dyn Events>,
+    pub(crate) log: Log,
 }
 
 /// The session a request presents.
@@ -148,6 +151,7 @@ impl Sessions {
             max_age_ms,
             callbacks: setup.callbacks,
             events: setup.events,
+            log: setup.log,
         }
     }
 
