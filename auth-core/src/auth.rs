@@ -19,6 +19,7 @@ use crate::{
     config::AuthConfig,
     context::{RequestContext, RequestParts, is_valid_callback_url},
     error::{ConfigError, Error},
+    logger::WarningCode,
     prepared::Prepared,
     providers::PreparedProvider,
     request::{self, Method},
@@ -41,7 +42,7 @@ impl AuthConfig {
     /// work.
     pub fn build(self) -> Result<Auth, ConfigError> {
         Ok(Auth {
-            inner: Arc::new(Prepared::new(self)?),
+            inner: Arc::new(Prepared::new(self.with_env_applied())?),
         })
     }
 }
@@ -88,19 +89,31 @@ impl Auth {
         let (parts, body) = request.into_parts();
         let inner = &*self.inner;
         let Some(method) = Method::from_http(&parts.method) else {
-            tracing::debug!(target: "auth_core", method = %parts.method, "UnknownAction: unsupported method");
+            inner.log.debug(
+                "UnknownAction: unsupported method",
+                || serde_json::json!({"method": parts.method.as_str()}),
+            );
             return response::bad_request();
         };
         let Some((action, provider_id)) = request::parse_action(parts.uri.path(), &inner.base_path)
         else {
-            tracing::debug!(target: "auth_core", path = %crate::origin::shorten(parts.uri.path(), 100), "UnknownAction: not an action");
+            inner.log.debug(
+                "UnknownAction: not an action",
+                || serde_json::json!({"path": crate::origin::shorten(parts.uri.path(), 100)}),
+            );
             return response::bad_request();
         };
         let bytes = if method == Method::Post {
             match Limited::new(body, inner.max_body_bytes).collect().await {
                 Ok(collected) => collected.to_bytes(),
                 Err(error) if error.downcast_ref::<LengthLimitError>().is_some() => {
-                    tracing::warn!(target: "auth_core", limit = inner.max_body_bytes, "request body over the limit");
+                    inner.log.warn(
+                        WarningCode::BadRequest,
+                        &format!(
+                            "request body over the limit of {} bytes",
+                            inner.max_body_bytes
+                        ),
+                    );
                     return response::payload_too_large();
                 }
                 Err(_) => return response::bad_request(),
@@ -111,19 +124,26 @@ impl Auth {
         let origin = match inner.origin.resolve(&parts.uri, &parts.headers) {
             Ok(origin) => origin,
             Err(refused) => {
-                refused.log();
+                refused.log(&inner.log);
                 return response::bad_request();
             }
         };
         let Ok(body) = request::parse_body(&parts.headers, &bytes) else {
-            tracing::warn!(target: "auth_core", "unparsable JSON body");
+            inner
+                .log
+                .warn(WarningCode::BadRequest, "unparsable JSON body");
             return response::bad_request();
         };
         let query = request::parse_query(parts.uri.query());
         if let Some(url) = query.get("callbackUrl")
             && !is_valid_callback_url(url)
         {
-            tracing::warn!(target: "auth_core", "[auth][error] InvalidCallbackUrl: invalid callbackUrl in the query");
+            let error = crate::Error::new(
+                crate::ErrorKind::InvalidCallbackUrl,
+                "invalid callbackUrl in the query",
+            )
+            .caused_by_client();
+            inner.log.error("InvalidCallbackUrl", &error);
             return response::bad_request();
         }
         let return_redirect = parts.headers.contains_key(RETURN_REDIRECT);

@@ -21,11 +21,14 @@
 //! }
 //! ```
 
+pub(crate) mod closures;
 mod events;
 
 use async_trait::async_trait;
 use serde_json::Value;
 
+pub(crate) use closures::CallbackClosures;
+pub use closures::{JwtArgs, SessionArgs, SignInArgs};
 pub(crate) use events::log_event;
 pub use events::{
     EventResult, Events, LinkAccountEvent, NoEvents, SessionEvent, SignInEvent, SignOutEvent,

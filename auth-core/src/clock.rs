@@ -2,8 +2,14 @@
 
 use std::{
     fmt,
-    time::{SystemTime, UNIX_EPOCH},
+    time::{Duration, SystemTime, UNIX_EPOCH},
 };
+
+/// Whole seconds of a configured lifetime, as the wire writes them (cookie `Max-Age`, JWT
+/// `exp`); saturates instead of wrapping.
+pub(crate) fn whole_secs(d: Duration) -> i64 {
+    i64::try_from(d.as_secs()).unwrap_or(i64::MAX)
+}
 
 /// A source of the current time, replaceable in tests.
 pub trait Clock: Send + Sync + 'static {

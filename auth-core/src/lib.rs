@@ -17,6 +17,7 @@ pub mod fuzzing;
 pub mod gate;
 pub mod integration;
 pub mod jwt;
+pub mod logger;
 pub mod mail;
 mod model;
 pub mod oauth;
@@ -36,10 +37,7 @@ mod webauthn;
 /// async traits, re-exported so apps need no dependency of their own.
 pub use async_trait::async_trait;
 pub use auth::{Auth, KeptAlive, NO_PARAMS, ServerAction, SessionRequired, SignInOptions};
-pub use config::{
-    AuthConfig, DEFAULT_MAX_BODY_BYTES, DEFAULT_UPDATE_AGE, JwtOptions, Pages, SessionOptions,
-    SessionStrategy,
-};
+pub use config::{AuthConfig, DEFAULT_MAX_BODY_BYTES, DEFAULT_UPDATE_AGE, Pages, SessionStrategy};
 pub use error::{CheckFailure, ConfigError, Error, ErrorKind, ErrorPage, Result};
 pub use jwt::DEFAULT_MAX_AGE;
 pub use model::{Account, Session, SessionUser, Token, User};

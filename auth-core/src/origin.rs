@@ -15,6 +15,8 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 
 use http::{HeaderMap, Uri, header::HOST, uri::Authority};
 
+use crate::logger::{Log, WarningCode};
+
 /// A public origin like `https://app.example.com` (no trailing slash).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Origin {
@@ -47,19 +49,20 @@ pub(crate) enum OriginError {
 
 impl OriginError {
     /// Logs the refusal, saying what to configure (client-caused: `warn`).
-    pub(crate) fn log(&self) {
+    pub(crate) fn log(&self, log: &Log) {
         match self {
-            Self::NoHost => tracing::warn!(
-                target: "auth_core",
-                "[auth][warn] UntrustedHost: no usable Host: cannot tell the request's origin"
+            Self::NoHost => log.warn(
+                WarningCode::UntrustedHost,
+                "UntrustedHost: no usable Host: cannot tell the request's origin",
             ),
-            Self::Untrusted(host) => tracing::warn!(
-                target: "auth_core",
-                host = %host,
-                "[auth][warn] UntrustedHost: refused a request for a host that is not trusted; \
-                 set AUTH_URL to the public URL (recommended), or behind a proxy that sets \
-                 X-Forwarded-Host set AUTH_TRUSTED_HOSTS (or AUTH_TRUST_HOST=true); without \
-                 either only localhost, 127.0.0.0/8 and [::1] are served"
+            Self::Untrusted(host) => log.warn(
+                WarningCode::UntrustedHost,
+                &format!(
+                    "UntrustedHost: refused a request for the host {host}, which is not trusted; \
+                     set AUTH_URL to the public URL (recommended), or behind a proxy that sets \
+                     X-Forwarded-Host set AUTH_TRUSTED_HOSTS (or AUTH_TRUST_HOST=true); without \
+                     either only localhost, 127.0.0.0/8 and [::1] are served"
+                ),
             ),
         }
     }

@@ -7,11 +7,12 @@ use std::sync::Arc;
 use crate::{
     adapter::{Adapter, MemoryRateLimiter},
     callbacks::{Callbacks, Events},
-    clock::Clock,
+    clock::{Clock, whole_secs},
     config::{AuthConfig, Pages},
     cookies::{CookieKind, CookieTable},
     error::ConfigError,
     jwt::JwtKeys,
+    logger::{Log, WarningCode},
     oauth::{self, HttpClient, checks::CheckKeys, metadata::MetadataCache},
     origin::{OriginResolver, parse_public_url},
     pages::Theme,
@@ -48,13 +49,16 @@ pub(crate) struct Prepared {
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) max_body_bytes: usize,
     pub(crate) skip_csrf_check: bool,
+    /// The configured logger and `debug`.
+    pub(crate) log: Log,
 }
 
 impl Prepared {
     /// Validates `config` (Auth.js's assertions, each a [`ConfigError`]) and prepares it.
     pub(crate) fn new(config: AuthConfig) -> Result<Self, ConfigError> {
         config.check_globals()?;
-        let host_trust = config.host_trust()?;
+        let log = config.log();
+        let host_trust = config.host_trust(&log)?;
         let (fixed_origin, url_path) = match &config.url {
             Some(url) => {
                 let (origin, path) =
@@ -74,6 +78,7 @@ impl Prepared {
             adapter: config.adapter.as_ref(),
             redirect_proxy_url: config.redirect_proxy_url.as_deref(),
             http: &http,
+            log: &log,
         };
         let mut providers: Vec<PreparedProvider> = Vec::with_capacity(config.providers.len());
         for provider in config.providers.iter().cloned() {
@@ -83,11 +88,12 @@ impl Prepared {
             }
             providers.push(prepared);
         }
-        config.check_strategy()?;
+        config.check_strategy(&log)?;
         config.check_webauthn()?;
         if config.debug {
-            tracing::warn!(target: "auth_core", "[auth][warn][debug-enabled] debug logging is on");
+            log.warn(WarningCode::DebugEnabled, "debug logging is on");
         }
+        let callbacks = config.effective_callbacks();
         let cookies_secure = CookieTable::new(true, &config.cookies);
         let cookies_plain = CookieTable::new(false, &config.cookies);
         let sessions = Sessions::new(SessionSetup {
@@ -98,17 +104,23 @@ impl Prepared {
                 cookies_plain.get(CookieKind::SessionToken).clone(),
             ],
             codec: config.jwt.codec,
-            jwt_max_age_secs: config.jwt.max_age.unwrap_or(config.session.max_age),
-            max_age_secs: config.session.max_age,
-            update_age_secs: config.session.update_age,
-            callbacks: config.callbacks.clone(),
+            jwt_max_age_secs: whole_secs(config.jwt.max_age.unwrap_or(config.session.max_age)),
+            max_age_secs: whole_secs(config.session.max_age),
+            update_age_secs: whole_secs(config.session.update_age),
+            generate_session_token: config.session.generate_session_token.clone(),
+            callbacks: callbacks.clone(),
             events: config.events.clone(),
+            log: log.clone(),
         });
         Ok(Self {
             providers,
             csrf_secret: config.secrets.joined(),
             base_path,
-            origin: OriginResolver::new(fixed_origin, host_trust, config.trusted_proxy_hops),
+            origin: OriginResolver::new(
+                fixed_origin,
+                host_trust,
+                config.trusted_proxy_hops.unwrap_or(1),
+            ),
             use_secure_cookies: config.use_secure_cookies,
             check_keys_secure: CheckKeys::new(&config.secrets, &cookies_secure),
             check_keys_plain: CheckKeys::new(&config.secrets, &cookies_plain),
@@ -122,11 +134,12 @@ impl Prepared {
             rate_limits: MemoryRateLimiter::default(),
             pages: config.pages,
             theme: config.theme,
-            callbacks: config.callbacks,
+            callbacks,
             events: config.events,
             clock: config.clock,
             max_body_bytes: config.max_body_bytes,
             skip_csrf_check: config.skip_csrf_check,
+            log,
         })
     }
 

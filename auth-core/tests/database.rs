@@ -3,11 +3,14 @@
 
 mod common;
 
-use std::sync::{Arc, Mutex};
+use std::{
+    sync::{Arc, Mutex},
+    time::Duration,
+};
 
 use async_trait::async_trait;
 use auth_core::{
-    AuthConfig, ConfigError, Pages, Result as AuthResult, SessionOptions, SessionStrategy, User,
+    AuthConfig, ConfigError, Pages, Result as AuthResult, SessionStrategy, User,
     adapter::{
         Adapter, AdapterAccount, AdapterSession, AdapterUser, Authenticator, LinkOutcome,
         MemoryAdapter, SessionUpdate, UserUpdate, VerificationToken,
@@ -31,10 +34,7 @@ fn base(adapter: &MemoryAdapter, at: i64) -> AuthConfig {
         .trust_host(true)
         .adapter(adapter.clone())
         .clock(FixedClock(at))
-        .session(SessionOptions {
-            update_age: 3_600,
-            ..SessionOptions::default()
-        })
+        .session_update_age(Duration::from_secs(3_600))
         .provider(common::credentials().database_sessions(true))
 }
 
@@ -137,41 +137,105 @@ async fn expired_and_unknown_sessions_are_null_and_cleared() {
 #[test]
 fn strategies_are_checked_at_build() {
     let adapter = MemoryAdapter::default();
-    // An adapter makes database sessions the default, which credentials cannot use without
-    // opting in.
+    // Database sessions asked for with only credentials providers: Auth.js's
+    // `UnsupportedStrategy`, saying what to set.
     let err = AuthConfig::new()
         .secret(SECRET)
         .trust_host(true)
         .adapter(adapter.clone())
         .provider(common::credentials())
+        .session_strategy(SessionStrategy::Database)
         .build()
         .expect_err("credentials-only database sessions");
     assert_eq!(err, ConfigError::UnsupportedStrategy);
-    let jwt = SessionOptions {
-        strategy: Some(SessionStrategy::Jwt),
-        ..SessionOptions::default()
-    };
+    let message = err.to_string();
     assert!(
-        AuthConfig::new()
-            .secret(SECRET)
-            .trust_host(true)
-            .adapter(adapter)
-            .provider(common::credentials())
-            .session(jwt)
-            .build()
-            .is_ok()
+        message.contains(".session_strategy(SessionStrategy::Jwt)")
+            && message.contains(".database_sessions(true)"),
+        "{message}"
     );
-    let db = SessionOptions {
-        strategy: Some(SessionStrategy::Database),
-        ..SessionOptions::default()
-    };
     let err = AuthConfig::new()
         .secret(SECRET)
         .trust_host(true)
-        .session(db)
+        .session_strategy(SessionStrategy::Database)
         .build()
         .expect_err("no adapter");
     assert_eq!(err, ConfigError::MissingAdapter);
+}
+
+/// Deviation 20: an adapter alone does not switch a configuration with a JWT-only credentials
+/// provider to database sessions (whose sessions its sign-ins could never be read from).
+#[tokio::test]
+async fn an_adapter_keeps_jwt_sessions_for_credentials_unless_they_opt_in() {
+    let adapter = MemoryAdapter::default();
+    let with = |credentials: CredentialsProvider| {
+        AuthConfig::new()
+            .secret(SECRET)
+            .trust_host(true)
+            .adapter(adapter.clone())
+            .provider(credentials)
+    };
+    let config = with(common::credentials());
+    assert_eq!(config.effective_session_strategy(), SessionStrategy::Jwt);
+    let mut c = Client::new(config.build().expect("builds"));
+    c.sign_in("alice", "wonderland").await;
+    assert_eq!(
+        c.get("/auth/session").await.json()["user"]["name"],
+        "Alice",
+        "the credentials sign-in is readable"
+    );
+    assert!(
+        c.jar["authjs.session-token"].starts_with("eyJ"),
+        "a JWT, not a row id"
+    );
+    // Opted in, the adapter's default is the database again (Auth.js's rule).
+    let config = with(common::credentials().database_sessions(true));
+    assert_eq!(
+        config.effective_session_strategy(),
+        SessionStrategy::Database
+    );
+    let mut c = Client::new(config.build().expect("builds"));
+    c.sign_in("alice", "wonderland").await;
+    let token = c.jar["authjs.session-token"].clone();
+    assert!(row(&adapter, &token).await.is_some(), "a session row");
+    assert_eq!(c.get("/auth/session").await.json()["user"]["name"], "Alice");
+}
+
+/// Auth.js's `session.generateSessionToken`: the configured generator makes each new row's
+/// token (and the cookie's value); an empty token falls back to a random one.
+#[tokio::test]
+async fn generate_session_token_makes_the_row_token() {
+    let adapter = MemoryAdapter::default();
+    let counter = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let next = counter.clone();
+    let auth = base(&adapter, NOW)
+        .generate_session_token(move || {
+            let n = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            format!("custom-token-{n}")
+        })
+        .build()
+        .expect("config");
+    let mut c = Client::new(auth);
+    c.sign_in("alice", "wonderland").await;
+    assert_eq!(c.jar["authjs.session-token"], "custom-token-0");
+    assert!(row(&adapter, "custom-token-0").await.is_some(), "the row");
+    assert_eq!(c.get("/auth/session").await.json()["user"]["name"], "Alice");
+    c.sign_in("alice", "wonderland").await;
+    assert_eq!(c.jar["authjs.session-token"], "custom-token-1");
+    assert!(
+        row(&adapter, "custom-token-0").await.is_none(),
+        "the previous row is gone"
+    );
+
+    let auth = base(&adapter, NOW)
+        .generate_session_token(String::new)
+        .build()
+        .expect("config");
+    let mut c = Client::new(auth);
+    c.sign_in("alice", "wonderland").await;
+    let token = c.jar["authjs.session-token"].clone();
+    assert_eq!(token.len(), 36, "a UUID instead of an empty token: {token}");
+    assert!(row(&adapter, &token).await.is_some());
 }
 
 #[derive(Clone, Default)]
@@ -213,7 +277,7 @@ fn with_idp(adapter: &MemoryAdapter, provider: OAuthProvider, log: &Log) -> Auth
             ..Pages::default()
         })
         .http_client(auth_core::oauth::ReqwestClient::new().expect("client"))
-        .session(SessionOptions::default())
+        .session_update_age(auth_core::DEFAULT_UPDATE_AGE)
         .provider(
             CredentialsProvider::new()
                 .id("other")

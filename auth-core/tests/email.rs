@@ -186,9 +186,13 @@ async fn expired_tampered_and_mismatched_links_are_refused() {
     let mail = Capture::default();
     let verification = format!("{ORIGIN}/auth/error?error=Verification");
     let mut c = Client::new(
-        config(&adapter, EmailProvider::new(mail.clone()).max_age(600), NOW)
-            .build()
-            .expect("config"),
+        config(
+            &adapter,
+            EmailProvider::new(mail.clone()).max_age(std::time::Duration::from_secs(600)),
+            NOW,
+        )
+        .build()
+        .expect("config"),
     );
     request_link(&mut c, "a@example.com").await;
     let link = mail.last_link();
@@ -217,7 +221,7 @@ async fn expired_tampered_and_mismatched_links_are_refused() {
     let mut late = Client::new(
         config(
             &adapter,
-            EmailProvider::new(mail.clone()).max_age(600),
+            EmailProvider::new(mail.clone()).max_age(std::time::Duration::from_secs(600)),
             NOW + 601_000,
         )
         .build()

@@ -95,3 +95,70 @@ fn config_errors_debug_as_they_display() {
     assert_eq!(format!("{error:?}"), error.to_string());
     assert!(format!("{error:?}").contains("AUTH_SECRET"));
 }
+
+mod common;
+
+/// A role through closures alone: the `jwt` closure adds it at sign-in, the `session` closure
+/// copies it into the session, a `sign_in` closure refuses one user and a `redirect` closure
+/// sees every redirect; a `Callbacks` set after them keeps its other methods only.
+#[tokio::test]
+async fn a_role_through_closures_alone() {
+    use std::sync::{Arc, Mutex};
+
+    let redirects = Arc::new(Mutex::new(Vec::<String>::new()));
+    let seen = redirects.clone();
+    let auth = common::config()
+        .jwt_callback(|args| async move {
+            let mut token = args.token;
+            if let Some(user) = args.user {
+                let admin = user.name.as_deref() == Some("Alice");
+                token.insert("role".into(), if admin { "admin" } else { "user" }.into());
+            }
+            Ok(Some(token))
+        })
+        .session_callback(|args| async move {
+            let mut session = args.session;
+            if let Some(role) = args.token.and_then(|t| t.get_as::<String>("role")) {
+                session.extra.insert("role".into(), Value::String(role));
+            }
+            Ok(session)
+        })
+        .sign_in_callback(|args| async move {
+            Ok(if args.user.name.as_deref() == Some("Chunky") {
+                SignInDecision::Deny
+            } else {
+                SignInDecision::Allow
+            })
+        })
+        .redirect_callback(move |url, base| {
+            let seen = seen.clone();
+            async move {
+                seen.lock().expect("lock").push(url.clone());
+                Ok(auth_core::callbacks::default_redirect(&url, &base))
+            }
+        })
+        // Set after the closures, the trait does not replace them.
+        .callbacks(auth_core::callbacks::DefaultCallbacks)
+        .build()
+        .expect("config");
+
+    let mut c = common::Client::new(auth.clone());
+    c.sign_in("alice", "wonderland").await;
+    let session = c.get("/auth/session").await.json();
+    assert_eq!(session["role"], "admin", "{session}");
+    assert_eq!(session["user"]["name"], "Alice");
+    assert!(
+        !redirects.lock().expect("lock").is_empty(),
+        "the redirect closure ran"
+    );
+
+    let mut refused = common::Client::new(auth);
+    let r = refused.sign_in("chunky", "chunky-cookie").await;
+    assert!(
+        r.location()
+            .is_some_and(|l| l.contains("error=AccessDenied")),
+        "{:?}",
+        r.location()
+    );
+    assert_eq!(refused.get("/auth/session").await.body, "null");
+}

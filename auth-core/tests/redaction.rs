@@ -11,7 +11,7 @@ use std::{
 
 use async_trait::async_trait;
 use auth_core::{
-    Account, AuthConfig, JwtOptions, NO_PARAMS, Result, Secret, SecretList, Session, SessionUser,
+    Account, AuthConfig, NO_PARAMS, Result, Secret, SecretList, Session, SessionUser,
     SignInOptions, Token,
     adapter::{AdapterAccount, AdapterSession, SessionUpdate, Timestamp, VerificationToken},
     callbacks::{Callbacks, JwtParams, JwtTrigger, SessionParams},
@@ -418,10 +418,7 @@ async fn codec_parameters() {
         .trust_host(true)
         .provider(common::credentials())
         .callbacks(Recorder::default())
-        .jwt(JwtOptions {
-            codec: Some(Arc::new(codec.clone())),
-            ..JwtOptions::default()
-        })
+        .jwt_codec(codec.clone())
         .build()
         .expect("config");
     let mut headers = HeaderMap::new();

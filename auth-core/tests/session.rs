@@ -3,9 +3,11 @@
 
 mod common;
 
+use std::time::Duration;
+
 use async_trait::async_trait;
 use auth_core::{
-    AuthConfig, JwtOptions, Result, SecretList, SessionOptions, Token,
+    AuthConfig, Result, SecretList, Token,
     callbacks::{Callbacks, JwtParams, JwtTrigger},
     clock::FixedClock,
     jwt::JwtKeys,
@@ -100,13 +102,10 @@ async fn tampered_and_foreign_tokens_give_null_and_are_cleared() {
 
 #[tokio::test]
 async fn expiry_has_fifteen_seconds_of_tolerance() {
-    let max_age = 60;
+    let max_age: i64 = 60;
     let build = |at: i64| {
         config_at(at)
-            .session(SessionOptions {
-                max_age,
-                ..SessionOptions::default()
-            })
+            .session_max_age(Duration::from_secs(max_age.unsigned_abs()))
             .build()
             .expect("config")
     };
@@ -135,10 +134,7 @@ async fn expiry_has_fifteen_seconds_of_tolerance() {
 #[tokio::test]
 async fn jwt_max_age_sets_exp_and_session_max_age_sets_the_cookie() {
     let auth = config_at(NOW)
-        .jwt(JwtOptions {
-            max_age: Some(120),
-            ..JwtOptions::default()
-        })
+        .jwt_max_age(Duration::from_secs(120))
         .build()
         .expect("config");
     let mut c = Client::new(auth);
@@ -355,10 +351,7 @@ impl auth_core::jwt::JwtCodec for PlainCodec {
 #[tokio::test]
 async fn a_custom_codec_replaces_the_session_encoding() {
     let auth = config_at(NOW)
-        .jwt(JwtOptions {
-            codec: Some(std::sync::Arc::new(PlainCodec)),
-            ..JwtOptions::default()
-        })
+        .jwt_codec(PlainCodec)
         .build()
         .expect("config");
     let mut c = Client::new(auth);

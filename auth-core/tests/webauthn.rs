@@ -10,7 +10,7 @@ mod common;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use auth_core::{
-    AuthConfig, ConfigError, SessionOptions, SessionStrategy,
+    AuthConfig, ConfigError, SessionStrategy,
     adapter::{Adapter, MemoryAdapter, SqliteAdapter},
     providers::{WebAuthnField, WebAuthnProvider},
 };
@@ -315,16 +315,16 @@ fn rand_bytes<const N: usize>() -> [u8; N] {
 // ---- the app ----
 
 fn config(adapter: impl Adapter, strategy: Option<SessionStrategy>) -> AuthConfig {
-    AuthConfig::new()
+    let config = AuthConfig::new()
         .secret(SECRET)
         .trust_host(true)
         .adapter(adapter)
-        .session(SessionOptions {
-            strategy,
-            ..SessionOptions::default()
-        })
         .provider(common::credentials())
-        .provider(WebAuthnProvider::passkey())
+        .provider(WebAuthnProvider::passkey());
+    match strategy {
+        Some(strategy) => config.session_strategy(strategy),
+        None => config,
+    }
 }
 
 fn client(config: AuthConfig) -> Client {

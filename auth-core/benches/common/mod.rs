@@ -5,9 +5,7 @@
 
 #![allow(dead_code)]
 
-use auth_core::{
-    Auth, AuthConfig, SessionOptions, SessionStrategy, User, providers::CredentialsProvider,
-};
+use auth_core::{Auth, AuthConfig, SessionStrategy, User, providers::CredentialsProvider};
 use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, Request, header};
 use http_body_util::Full;
@@ -52,10 +50,7 @@ pub(crate) fn database_auth(adapter: impl auth_core::adapter::Adapter) -> Auth {
         .base_path("/auth")
         .trust_host(true)
         .provider(credentials(true))
-        .session(SessionOptions {
-            strategy: Some(SessionStrategy::Database),
-            ..SessionOptions::default()
-        })
+        .session_strategy(SessionStrategy::Database)
         .adapter(adapter)
         .build()
         .expect("config")

@@ -118,6 +118,8 @@ pub(super) async fn redirect(
     }
     url.set_query(None);
     url.query_pairs_mut().extend_pairs(&params);
-    tracing::debug!(target: "auth_core::oauth", provider = %provider.id, "authorization url is ready");
+    ctx.auth.log.debug("authorization url is ready", || {
+        serde_json::json!({"provider": provider.id, "origin": url.origin().ascii_serialization()})
+    });
     Ok(AuthResponse::redirect(url.to_string()).cookies(cookies))
 }

@@ -11,7 +11,10 @@ use crate::{
 
 pub(super) fn get(ctx: &RequestContext<'_>) -> AuthResponse {
     if ctx.auth.skip_csrf_check {
-        tracing::warn!(target: "auth_core", "[auth][warn][csrf-disabled] CSRF checks are turned off");
+        ctx.auth.log.warn(
+            crate::logger::WarningCode::CsrfDisabled,
+            "CSRF checks are turned off",
+        );
         let spec = ctx.cookie(CookieKind::CsrfToken);
         return AuthResponse::empty(StatusCode::NOT_FOUND)
             .cookies([SetCookie::removal(&spec.name, spec)]);

@@ -165,7 +165,7 @@ async fn link_event(ctx: &RequestContext<'_>, user: &User, verified: &Verified<'
             profile: &verified.user,
         })
         .await;
-    log_event("link_account", result);
+    log_event(&ctx.auth.log, "link_account", result);
 }
 
 /// `OAuthAccountNotLinked`, or `AccountNotLinked` for WebAuthn (spec §11.3).
@@ -249,7 +249,11 @@ pub(crate) async fn handle_login_or_register(
                 .await?;
             let user = User::from(&outcome.user);
             if outcome.created {
-                log_event("create_user", ctx.auth.events.create_user(&user).await);
+                log_event(
+                    &ctx.auth.log,
+                    "create_user",
+                    ctx.auth.events.create_user(&user).await,
+                );
                 link_event(ctx, &user, verified).await;
             }
             let status = if outcome.created {
@@ -282,7 +286,11 @@ pub(crate) async fn handle_email_login(
                 })
                 .await?;
             let user = User::from(&updated);
-            log_event("update_user", ctx.auth.events.update_user(&user).await);
+            log_event(
+                &ctx.auth.log,
+                "update_user",
+                ctx.auth.events.update_user(&user).await,
+            );
             Ok(Login {
                 user,
                 status: UserStatus::Returning,
@@ -303,7 +311,11 @@ pub(crate) async fn handle_email_login(
                 })
                 .await?;
             let user = User::from(&created);
-            log_event("create_user", ctx.auth.events.create_user(&user).await);
+            log_event(
+                &ctx.auth.log,
+                "create_user",
+                ctx.auth.events.create_user(&user).await,
+            );
             Ok(Login {
                 user,
                 status: UserStatus::New,
@@ -347,7 +359,7 @@ pub(crate) async fn establish_session(
             is_new_user,
         })
         .await;
-    log_event("sign_in", result);
+    log_event(&ctx.auth.log, "sign_in", result);
     let location = match (&ctx.auth.pages.new_user, login.status) {
         (Some(page), UserStatus::New) => {
             let separator = if page.contains('?') { '&' } else { '?' };

@@ -68,7 +68,7 @@ pub(crate) fn error_response(
     action: Action,
     error: &Error,
 ) -> AuthResponse {
-    log_error(error);
+    auth.log.error(error.kind().type_name(), error);
     if method == Method::Post && action == Action::Session {
         return AuthResponse::json(Value::Null).with_status(StatusCode::BAD_REQUEST);
     }
@@ -89,14 +89,4 @@ pub(crate) fn error_response(
     };
     let separator = if path.contains('?') { '&' } else { '?' };
     AuthResponse::redirect(format!("{}{path}{separator}{query}", origin.url))
-}
-
-fn log_error(error: &Error) {
-    let kind = error.kind().type_name();
-    let source = std::error::Error::source(error).map(ToString::to_string);
-    if error.is_client_caused() {
-        tracing::warn!(target: "auth_core", kind, message = error.message(), source, "[auth][warn] {kind}");
-    } else {
-        tracing::error!(target: "auth_core", kind, message = error.message(), source, "[auth][error] {kind}");
-    }
 }

@@ -84,7 +84,13 @@ pub(super) async fn send_link(
         return Ok(redirect);
     }
     if over_limit(ctx, email_provider, &email).await? {
-        tracing::warn!(target: "auth_core", provider = %provider.id, "[auth][warn] EmailSignin: too many sign-in links requested for one address");
+        ctx.auth.log.warn(
+            crate::logger::WarningCode::EmailRateLimited,
+            &format!(
+                "EmailSignin: too many sign-in links requested for one address (provider \"{}\")",
+                provider.id
+            ),
+        );
         let page = match &ctx.auth.pages.sign_in {
             Some(page) => format!("{}{page}", ctx.origin.url),
             None => ctx.action_url("signin"),
@@ -98,7 +104,7 @@ pub(super) async fn send_link(
     let token = csrf::hex(&random::bytes::<32>());
     let expires = ctx
         .now_ms
-        .saturating_add(provider.max_age.saturating_mul(1000));
+        .saturating_add(crate::clock::whole_secs(provider.max_age).saturating_mul(1000));
     let link = format!(
         "{}?{}",
         ctx.action_url(&format!("callback/{}", provider.id)),
@@ -125,7 +131,7 @@ pub(super) async fn send_link(
     if let Err(error) = provider.mailer.send(&message).await {
         // The link never left: its token must not stay usable.
         if let Err(cleanup) = adapter.use_verification_token(&email, &hashed).await {
-            tracing::error!(target: "auth_core", kind = cleanup.kind().type_name(), "could not remove the unsent token");
+            ctx.auth.log.error("EmailSignInError", &cleanup);
         }
         return Err(error);
     }

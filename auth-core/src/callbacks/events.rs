@@ -4,7 +4,11 @@
 use async_trait::async_trait;
 use serde_json::Value;
 
-use crate::model::{Account, Session, Token, User};
+use crate::{
+    error::{Error, ErrorKind},
+    logger::Log,
+    model::{Account, Session, Token, User},
+};
 
 /// A message of the `sign_in` event.
 #[derive(Debug, Clone, Copy)]
@@ -98,8 +102,12 @@ pub struct NoEvents;
 impl Events for NoEvents {}
 
 /// Logs a failed event as Auth.js's `EventError`.
-pub(crate) fn log_event(name: &str, result: EventResult) {
+pub(crate) fn log_event(log: &Log, name: &str, result: EventResult) {
     if let Err(error) = result {
-        tracing::error!(target: "auth_core::events", event = name, %error, "[auth][error] EventError");
+        let message = format!("the {name} event failed");
+        log.error(
+            "EventError",
+            &Error::new(ErrorKind::EventError, message).with_source(error),
+        );
     }
 }

@@ -1,18 +1,19 @@
 //! [`AuthConfig`]: every option, set with a builder; `build()` (next to `Auth`) validates it once.
 
 mod env;
+mod hooks;
 mod options;
+mod session;
 mod validate;
 
 use std::{collections::HashMap, fmt, sync::Arc};
 
-pub use options::{
-    DEFAULT_MAX_BODY_BYTES, DEFAULT_UPDATE_AGE, JwtOptions, Pages, SessionOptions, SessionStrategy,
-};
+pub use options::{DEFAULT_MAX_BODY_BYTES, DEFAULT_UPDATE_AGE, Pages, SessionStrategy};
+pub(crate) use options::{JwtOptions, SessionOptions};
 
 use crate::{
     adapter::Adapter,
-    callbacks::{Callbacks, DefaultCallbacks, Events, NoEvents},
+    callbacks::{CallbackClosures, Callbacks, DefaultCallbacks, Events, NoEvents},
     clock::{Clock, SystemClock},
     cookies::{CookieKind, CookieOverride},
     oauth::HttpClient,
@@ -47,7 +48,7 @@ pub struct AuthConfig {
     pub(crate) url: Option<String>,
     pub(crate) trust_host: Option<bool>,
     pub(crate) trusted_hosts: Vec<String>,
-    pub(crate) trusted_proxy_hops: usize,
+    pub(crate) trusted_proxy_hops: Option<usize>,
     pub(crate) use_secure_cookies: Option<bool>,
     pub(crate) cookies: HashMap<CookieKind, CookieOverride>,
     pub(crate) session: SessionOptions,
@@ -55,14 +56,18 @@ pub struct AuthConfig {
     pub(crate) pages: Pages,
     pub(crate) theme: Theme,
     pub(crate) callbacks: Arc<dyn Callbacks>,
+    pub(crate) closures: CallbackClosures,
     pub(crate) events: Arc<dyn Events>,
     pub(crate) debug: bool,
+    pub(crate) logger: Option<Arc<dyn crate::logger::Logger>>,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) max_body_bytes: usize,
     pub(crate) skip_csrf_check: bool,
     pub(crate) http: Option<Arc<dyn HttpClient>>,
     pub(crate) adapter: Option<Arc<dyn Adapter>>,
     pub(crate) redirect_proxy_url: Option<String>,
+    /// Where [`build`](Self::build) reads `AUTH_*` variables from, if anywhere.
+    pub(crate) env: Option<env::EnvSource>,
 }
 
 impl Default for AuthConfig {
@@ -90,6 +95,7 @@ impl fmt::Debug for AuthConfig {
             .field("debug", &self.debug)
             .field("max_body_bytes", &self.max_body_bytes)
             .field("skip_csrf_check", &self.skip_csrf_check)
+            .field("env_defaults", &self.env.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -104,7 +110,7 @@ impl AuthConfig {
             url: None,
             trust_host: None,
             trusted_hosts: Vec::new(),
-            trusted_proxy_hops: 1,
+            trusted_proxy_hops: None,
             use_secure_cookies: None,
             cookies: HashMap::new(),
             session: SessionOptions::default(),
@@ -112,14 +118,17 @@ impl AuthConfig {
             pages: Pages::default(),
             theme: Theme::default(),
             callbacks: Arc::new(DefaultCallbacks),
+            closures: CallbackClosures::default(),
             events: Arc::new(NoEvents),
             debug: false,
+            logger: None,
             clock: Arc::new(SystemClock),
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             skip_csrf_check: false,
             http: None,
             adapter: None,
             redirect_proxy_url: None,
+            env: None,
         }
     }
 
@@ -133,29 +142,13 @@ impl AuthConfig {
     }
 
     /// Stores users, accounts and sessions with `adapter`. With an adapter, sessions default to
-    /// the database strategy (Auth.js's rule); set [`SessionOptions::strategy`] to keep JWTs.
+    /// the database strategy (Auth.js's rule), unless a credentials provider signs in with JWTs
+    /// (see [`effective_session_strategy`](Self::effective_session_strategy)); set
+    /// [`session_strategy`](Self::session_strategy) to choose.
     #[must_use]
     pub fn adapter(mut self, adapter: impl Adapter) -> Self {
         self.adapter = Some(Arc::new(adapter));
         self
-    }
-
-    /// The session strategy in force: the configured one, else database with an adapter and
-    /// JWT without.
-    pub fn session_strategy(&self) -> SessionStrategy {
-        self.session.strategy.unwrap_or(if self.adapter.is_some() {
-            SessionStrategy::Database
-        } else {
-            SessionStrategy::Jwt
-        })
-    }
-
-    /// The store of database sessions: the adapter under the database strategy, else `None`.
-    pub(crate) fn session_store(&self) -> Option<Arc<dyn Adapter>> {
-        match self.session_strategy() {
-            SessionStrategy::Database => self.adapter.clone(),
-            SessionStrategy::Jwt => None,
-        }
     }
 
     /// Replaces the outbound HTTP client of OAuth providers (default: reqwest with rustls).
@@ -235,7 +228,7 @@ impl AuthConfig {
     /// values a client sent (on the left) are never used. `0` counts as 1.
     #[must_use]
     pub fn trusted_proxy_hops(mut self, hops: usize) -> Self {
-        self.trusted_proxy_hops = hops;
+        self.trusted_proxy_hops = Some(hops);
         self
     }
 
@@ -253,20 +246,6 @@ impl AuthConfig {
         self
     }
 
-    /// Sets the session options.
-    #[must_use]
-    pub fn session(mut self, session: SessionOptions) -> Self {
-        self.session = session;
-        self
-    }
-
-    /// Sets the JWT options.
-    #[must_use]
-    pub fn jwt(mut self, jwt: JwtOptions) -> Self {
-        self.jwt = jwt;
-        self
-    }
-
     /// Sets custom pages.
     #[must_use]
     pub fn pages(mut self, pages: Pages) -> Self {
@@ -278,27 +257,6 @@ impl AuthConfig {
     #[must_use]
     pub fn theme(mut self, theme: Theme) -> Self {
         self.theme = theme;
-        self
-    }
-
-    /// Sets the callbacks.
-    #[must_use]
-    pub fn callbacks(mut self, callbacks: impl Callbacks) -> Self {
-        self.callbacks = Arc::new(callbacks);
-        self
-    }
-
-    /// Sets the event handlers.
-    #[must_use]
-    pub fn events(mut self, events: impl Events) -> Self {
-        self.events = Arc::new(events);
-        self
-    }
-
-    /// Logs debug details of every flow (at `DEBUG` level; never secrets).
-    #[must_use]
-    pub fn debug(mut self, debug: bool) -> Self {
-        self.debug = debug;
         self
     }
 
@@ -327,22 +285,36 @@ impl AuthConfig {
         self
     }
 
-    /// Fills unset options from the process environment (Auth.js's `setEnvDefaults`): see
-    /// [`env_defaults_from`](Self::env_defaults_from).
+    /// Fills unset options from the process environment (Auth.js's `setEnvDefaults`) when
+    /// [`build`](Self::build) runs: see [`env_defaults_from`](Self::env_defaults_from).
     #[must_use]
     pub fn env_defaults(self) -> Self {
         self.env_defaults_from(|name| std::env::var(name).ok())
     }
 
-    /// Fills unset options from the variables `get` returns:
+    /// Fills unset options from the variables `get` returns, when [`build`](Self::build) runs,
+    /// so the call may come anywhere in the chain: providers added after it still read their
+    /// variables, and options set explicitly (before or after it) always win. The variables:
     /// `AUTH_SECRET` and `AUTH_SECRET_1..3` (the highest number encrypts; `NEXTAUTH_SECRET` as a
     /// fallback), `AUTH_URL` (or `NEXTAUTH_URL`; also sets the base path from its path and
     /// trusts the host), `AUTH_TRUST_HOST`, `AUTH_TRUSTED_HOSTS` (comma-separated),
     /// `AUTH_TRUSTED_PROXY_HOPS`, each OAuth provider's `AUTH_<ID>_ID`/`_SECRET`/`_ISSUER` and
     /// each email provider's `AUTH_<ID>_KEY`.
     #[must_use]
-    pub fn env_defaults_from(mut self, get: impl Fn(&str) -> Option<String>) -> Self {
-        env::apply(&mut self, &get);
+    pub fn env_defaults_from(
+        mut self,
+        get: impl Fn(&str) -> Option<String> + Send + Sync + 'static,
+    ) -> Self {
+        self.env = Some(Arc::new(get));
+        self
+    }
+
+    /// The configuration `build()` validates: the recorded environment applied to the unset
+    /// options.
+    pub(crate) fn with_env_applied(mut self) -> Self {
+        if let Some(get) = self.env.take() {
+            env::apply(&mut self, &*get);
+        }
         self
     }
 }

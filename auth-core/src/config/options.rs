@@ -1,11 +1,11 @@
 //! The option groups of [`AuthConfig`](super::AuthConfig): sessions, JWTs, pages, limits.
 
-use std::{fmt, sync::Arc};
+use std::{fmt, sync::Arc, time::Duration};
 
 use crate::jwt::{DEFAULT_MAX_AGE, JwtCodec};
 
 /// One day, Auth.js's default database-session write throttle.
-pub const DEFAULT_UPDATE_AGE: i64 = 24 * 60 * 60;
+pub const DEFAULT_UPDATE_AGE: Duration = Duration::from_secs(24 * 60 * 60);
 /// The default cap on request bodies. Auth.js posts are small forms or JSON.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 64 * 1024;
 
@@ -18,15 +18,35 @@ pub enum SessionStrategy {
     Database,
 }
 
-/// Session options (Auth.js's `session`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SessionOptions {
-    /// The strategy; `None` picks Auth.js's default (database with an adapter, else JWT).
-    pub strategy: Option<SessionStrategy>,
-    /// Session lifetime in seconds (default 30 days).
-    pub max_age: i64,
-    /// How often a database session is extended, in seconds (default 1 day).
-    pub update_age: i64,
+/// Session options (Auth.js's `session`), set through
+/// [`AuthConfig::session_strategy`](super::AuthConfig::session_strategy) and its neighbours.
+#[derive(Clone)]
+pub(crate) struct SessionOptions {
+    /// The strategy; `None` picks the default (see `AuthConfig::effective_session_strategy`).
+    pub(crate) strategy: Option<SessionStrategy>,
+    /// Session lifetime (default 30 days), in whole seconds on the wire.
+    pub(crate) max_age: Duration,
+    /// How often a database session is extended (default 1 day).
+    pub(crate) update_age: Duration,
+    /// Makes the token of a new database session (default a random UUID).
+    pub(crate) generate_session_token: Option<SessionTokenFn>,
+}
+
+/// Auth.js's `session.generateSessionToken`.
+pub(crate) type SessionTokenFn = Arc<dyn Fn() -> String + Send + Sync>;
+
+impl fmt::Debug for SessionOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SessionOptions")
+            .field("strategy", &self.strategy)
+            .field("max_age", &self.max_age)
+            .field("update_age", &self.update_age)
+            .field(
+                "generate_session_token",
+                &self.generate_session_token.as_ref().map(|_| "custom"),
+            )
+            .finish()
+    }
 }
 
 impl Default for SessionOptions {
@@ -35,17 +55,20 @@ impl Default for SessionOptions {
             strategy: None,
             max_age: DEFAULT_MAX_AGE,
             update_age: DEFAULT_UPDATE_AGE,
+            generate_session_token: None,
         }
     }
 }
 
-/// JWT options (Auth.js's `jwt`).
+/// JWT options (Auth.js's `jwt`), set through
+/// [`AuthConfig::jwt_max_age`](super::AuthConfig::jwt_max_age) and
+/// [`AuthConfig::jwt_codec`](super::AuthConfig::jwt_codec).
 #[derive(Clone, Default)]
-pub struct JwtOptions {
-    /// Lifetime of the token's `exp`, in seconds (default: the session's `max_age`).
-    pub max_age: Option<i64>,
+pub(crate) struct JwtOptions {
+    /// Lifetime of the token's `exp` (default: the session's `max_age`).
+    pub(crate) max_age: Option<Duration>,
     /// A replacement for the built-in JWE encoding of the session token.
-    pub codec: Option<Arc<dyn JwtCodec>>,
+    pub(crate) codec: Option<Arc<dyn JwtCodec>>,
 }
 
 impl fmt::Debug for JwtOptions {

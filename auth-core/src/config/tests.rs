@@ -30,10 +30,7 @@ fn each_assertion_has_its_error() {
     assert_eq!(
         base()
             .provider(creds.clone())
-            .session(SessionOptions {
-                strategy: Some(SessionStrategy::Database),
-                ..Default::default()
-            })
+            .session_strategy(SessionStrategy::Database)
             .build()
             .err(),
         Some(ConfigError::MissingAdapter)
@@ -69,4 +66,27 @@ fn base_path_comes_from_the_url_unless_set() {
         .expect("ok");
     assert_eq!(auth.base_path(), "/custom");
     assert_eq!(base().build().expect("ok").base_path(), "/auth");
+}
+
+#[test]
+fn lifetimes_are_durations_of_at_least_a_second() {
+    use std::time::Duration;
+    assert_eq!(
+        base()
+            .session_max_age(Duration::from_millis(500))
+            .build()
+            .err(),
+        Some(ConfigError::InvalidDuration("session.max_age"))
+    );
+    assert_eq!(
+        base().jwt_max_age(Duration::ZERO).build().err(),
+        Some(ConfigError::InvalidDuration("jwt.max_age"))
+    );
+    assert!(
+        base()
+            .session_max_age(Duration::from_secs(60))
+            .session_update_age(Duration::ZERO)
+            .build()
+            .is_ok()
+    );
 }

@@ -4,6 +4,7 @@
 use super::{AuthConfig, SessionStrategy};
 use crate::{
     error::ConfigError,
+    logger::{Log, WarningCode},
     origin::{HostTrust, parse_trusted_host},
     providers::Provider,
 };
@@ -16,13 +17,11 @@ impl AuthConfig {
         if self.secrets.is_empty() {
             return Err(ConfigError::MissingSecret);
         }
-        if self.session.max_age <= 0 {
+        // Lifetimes are whole seconds on the wire: less than one is none.
+        if self.session.max_age.as_secs() == 0 {
             return Err(ConfigError::InvalidDuration("session.max_age"));
         }
-        if self.session.update_age < 0 {
-            return Err(ConfigError::InvalidDuration("session.update_age"));
-        }
-        if self.jwt.max_age.is_some_and(|m| m <= 0) {
+        if self.jwt.max_age.is_some_and(|m| m.as_secs() == 0) {
             return Err(ConfigError::InvalidDuration("jwt.max_age"));
         }
         Ok(())
@@ -30,7 +29,7 @@ impl AuthConfig {
 
     /// Which hosts requests may name when no URL is configured: the trusted-host list, else
     /// any host with `trust_host` (logged as a warning), else loopback only.
-    pub(crate) fn host_trust(&self) -> Result<HostTrust, ConfigError> {
+    pub(crate) fn host_trust(&self, log: &Log) -> Result<HostTrust, ConfigError> {
         if !self.trusted_hosts.is_empty() {
             let list = self
                 .trusted_hosts
@@ -43,11 +42,10 @@ impl AuthConfig {
         }
         if self.trust_host == Some(true) {
             if self.url.is_none() {
-                tracing::warn!(
-                    target: "auth_core",
-                    "[auth][warn] trust-host: every Host and X-Forwarded-Host is trusted to tell \
-                     the origin of links and redirects; set AUTH_URL, or AUTH_TRUSTED_HOSTS to \
-                     the hosts your proxy serves"
+                log.warn(
+                    WarningCode::TrustHost,
+                    "every Host and X-Forwarded-Host is trusted to tell the origin of links and \
+                     redirects; set AUTH_URL, or AUTH_TRUSTED_HOSTS to the hosts your proxy serves",
                 );
             }
             return Ok(HostTrust::Any);
@@ -56,8 +54,20 @@ impl AuthConfig {
     }
 
     /// The session strategy against the store and the providers, checked after the providers.
-    pub(crate) fn check_strategy(&self) -> Result<(), ConfigError> {
-        if self.session_strategy() == SessionStrategy::Database {
+    pub(crate) fn check_strategy(&self, log: &Log) -> Result<(), ConfigError> {
+        if self.session.strategy.is_none()
+            && self.adapter.is_some()
+            && let Some(id) = self.jwt_credentials()
+        {
+            tracing::info!(
+                target: "auth_core",
+                provider = id,
+                "[auth][info] sessions stay JWTs although an adapter is set: the credentials \
+                 provider signs in with JWTs. For database sessions, call \
+                 .database_sessions(true) on it and set .session_strategy(SessionStrategy::Database)"
+            );
+        }
+        if self.effective_session_strategy() == SessionStrategy::Database {
             if self.adapter.is_none() {
                 return Err(ConfigError::MissingAdapter);
             }
@@ -67,10 +77,19 @@ impl AuthConfig {
                     Provider::Credentials(c) => !c.uses_database_sessions(),
                     _ => false,
                 });
-            // Auth.js only asserts this for an explicit strategy; an implicit one (an adapter)
-            // would leave every credentials sign-in without a readable session.
+            // An implicit database strategy never gets here with such providers (the default
+            // stays JWT); an explicit one with only them is Auth.js's `UnsupportedStrategy`.
             if only_jwt_credentials {
                 return Err(ConfigError::UnsupportedStrategy);
+            }
+            if let Some(id) = self.jwt_credentials() {
+                log.warn(
+                    WarningCode::CredentialsJwtSessions,
+                    &format!(
+                        "the credentials provider \"{id}\" signs in with JWTs, which database \
+                         sessions do not read: call .database_sessions(true) on it"
+                    ),
+                );
             }
         }
         Ok(())

@@ -1,6 +1,7 @@
 //! The session cookie, split into chunks `.0`, `.1`, … when it is too large for one cookie.
 
 use super::{CHUNK_SIZE, CookieSpec, RequestCookies, SetCookie};
+use crate::logger::{Log, WarningCode};
 
 /// Chunk indexes from this one on are ignored: a session needs a handful of ~4 KB chunks (a
 /// browser keeps about 180 KB of cookies per site), so `name.64` and above are never read,
@@ -75,7 +76,13 @@ impl SessionCookies {
 
     /// Cookies that write `value` as the session: the new chunks, plus the removal of every
     /// session cookie of the request that the new set does not overwrite.
-    pub(crate) fn write(&self, spec: &CookieSpec, value: &str, expires: i64) -> Vec<SetCookie> {
+    pub(crate) fn write(
+        &self,
+        spec: &CookieSpec,
+        value: &str,
+        expires: i64,
+        log: &Log,
+    ) -> Vec<SetCookie> {
         let chunks = split_chunks(value);
         let names: Vec<String> = if chunks.len() == 1 {
             vec![spec.name.clone()]
@@ -91,12 +98,19 @@ impl SessionCookies {
             .map(|p| SetCookie::removal(p, spec))
             .collect();
         if chunks.len() > 1 {
-            tracing::debug!(chunks = chunks.len(), "CHUNKING_SESSION_COOKIE");
+            log.debug(
+                "CHUNKING_SESSION_COOKIE",
+                || serde_json::json!({"valueSize": value.len(), "chunks": chunks.len()}),
+            );
         }
         if chunks.len() > MAX_CHUNKS as usize {
-            tracing::error!(
-                chunks = chunks.len(),
-                "the session cookie needs more chunks than are read back: the session is too large"
+            log.warn(
+                WarningCode::SessionTooLarge,
+                &format!(
+                    "the session cookie needs {} chunks, more than are read back: the session is \
+                     too large",
+                    chunks.len()
+                ),
             );
         }
         out.reserve(names.len());

@@ -9,7 +9,9 @@ mod chunks;
 mod request;
 mod set_cookie;
 
-use std::collections::HashMap;
+use std::{collections::HashMap, time::Duration};
+
+use crate::clock::whole_secs;
 
 pub(crate) use chunks::SessionCookies;
 pub use request::RequestCookies;
@@ -140,8 +142,8 @@ pub struct CookieOverride {
     pub secure: Option<bool>,
     /// `Domain`.
     pub domain: Option<String>,
-    /// `Max-Age` in seconds.
-    pub max_age: Option<i64>,
+    /// `Max-Age` (written in whole seconds).
+    pub max_age: Option<Duration>,
 }
 
 /// The resolved cookie table for one scheme (secure or not), computed once at build.
@@ -168,8 +170,8 @@ impl CookieTable {
                 if o.domain.is_some() {
                     opts.domain.clone_from(&o.domain);
                 }
-                if o.max_age.is_some() {
-                    opts.max_age = o.max_age;
+                if let Some(max_age) = o.max_age {
+                    opts.max_age = Some(whole_secs(max_age));
                 }
             }
             spec

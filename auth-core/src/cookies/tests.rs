@@ -108,7 +108,7 @@ fn writing_clears_stale_chunks() {
     let name = spec.name.clone();
     let big = "x".repeat(CHUNK_SIZE * 2 + 5);
     let none = SessionCookies::read(&cookies("other=1"), &name);
-    let written = none.write(&spec, &big, 0);
+    let written = none.write(&spec, &big, 0, &crate::logger::Log::default());
     let names: Vec<_> = written.iter().map(|c| c.name.as_str()).collect();
     assert_eq!(
         names,
@@ -122,7 +122,7 @@ fn writing_clears_stale_chunks() {
     assert_eq!(written[2].value.len(), 5);
 
     let chunked = SessionCookies::read(&cookies(&format!("{name}.0=a; {name}.1=b")), &name);
-    let small = chunked.write(&spec, "small", 0);
+    let small = chunked.write(&spec, "small", 0, &crate::logger::Log::default());
     let summary: Vec<_> = small
         .iter()
         .map(|c| (c.name.as_str(), c.value.as_str(), c.options.max_age))
@@ -161,7 +161,11 @@ fn chunk_indexes_are_bounded_and_reading_is_linear() {
         .collect();
     assert_eq!(s.token(), expected);
     assert_eq!(s.clear(&spec).len(), super::chunks::MAX_CHUNKS as usize);
-    assert!(s.write(&spec, "small", 0).len() <= super::chunks::MAX_CHUNKS as usize + 1);
+    assert!(
+        s.write(&spec, "small", 0, &crate::logger::Log::default())
+            .len()
+            <= super::chunks::MAX_CHUNKS as usize + 1
+    );
     // Only canonical indexes count: no sign, no leading zero, no duplicates.
     let s = SessionCookies::read(
         &cookies(&format!(

@@ -39,13 +39,17 @@ pub enum ConfigError {
     #[error("MissingAuthorize: the credentials provider {0:?} has no `authorize`")]
     MissingAuthorize(String),
     /// Database sessions were asked for with only credentials providers.
-    #[error("UnsupportedStrategy: signing in with credentials only works with JWT sessions")]
+    #[error(
+        "UnsupportedStrategy: signing in with credentials only works with JWT sessions; set \
+         .session_strategy(SessionStrategy::Jwt), or call .database_sessions(true) on the \
+         credentials provider"
+    )]
     UnsupportedStrategy,
     /// Database sessions need an adapter.
     #[error("MissingAdapter: database sessions need an adapter")]
     MissingAdapter,
-    /// A lifetime is not positive.
-    #[error("Configuration: {0} must be positive")]
+    /// A lifetime is shorter than one second (lifetimes are whole seconds on the wire).
+    #[error("Configuration: {0} must be at least one second")]
     InvalidDuration(&'static str),
     /// An OAuth provider has neither an issuer nor this endpoint.
     #[error(

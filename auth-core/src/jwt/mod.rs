@@ -26,15 +26,18 @@ use percent_encoding::percent_decode_str;
 pub use claims::{CLOCK_TOLERANCE_SECS, Claims, JwtError};
 pub use jwe::{DerivedKey, JweError};
 
+use std::time::Duration;
+
 use crate::{
+    clock::whole_secs,
     cookies::{RequestCookies, SessionCookies},
     error::{Error, ErrorKind},
     model::Token,
     secret::SecretList,
 };
 
-/// Thirty days, Auth.js's default session lifetime (and of the JWT inside it), in seconds.
-pub const DEFAULT_MAX_AGE: i64 = 30 * 24 * 60 * 60;
+/// Thirty days, Auth.js's default session lifetime (and of the JWT inside it).
+pub const DEFAULT_MAX_AGE: Duration = Duration::from_secs(30 * 24 * 60 * 60);
 
 /// The keys of one salt, derived from every secret once (the first secret encrypts).
 #[derive(Debug)]
@@ -89,8 +92,8 @@ pub struct EncodeParams<'a> {
     /// The salt: the session cookie's name (`authjs.session-token` or
     /// `__Secure-authjs.session-token`).
     pub salt: &'a str,
-    /// Lifetime in seconds (default 30 days).
-    pub max_age: Option<i64>,
+    /// Lifetime (default 30 days), in whole seconds in `exp`.
+    pub max_age: Option<Duration>,
 }
 
 /// Auth.js's `encode`. Derives the key on each call: reuse a [`JwtKeys`] on hot paths.
@@ -103,7 +106,7 @@ pub fn encode(params: &EncodeParams<'_>) -> Result<String, Error> {
     }
     JwtKeys::new(params.secret, params.salt).encode(
         params.token,
-        params.max_age.unwrap_or(DEFAULT_MAX_AGE),
+        whole_secs(params.max_age.unwrap_or(DEFAULT_MAX_AGE)),
         now_secs(),
     )
 }
@@ -216,8 +219,8 @@ pub struct CodecEncode<'a> {
     pub secret: &'a SecretList,
     /// The salt (the session cookie name).
     pub salt: &'a str,
-    /// `jwt.max_age` in seconds.
-    pub max_age: i64,
+    /// `jwt.max_age`.
+    pub max_age: Duration,
 }
 
 /// Arguments of [`JwtCodec::decode`]. `Debug` hides the token.

@@ -23,10 +23,11 @@ pub struct RateLimit {
 /// An email provider.
 ///
 /// ```
+/// use std::time::Duration;
 /// use auth_core::{mail::OutboxMailer, providers::EmailProvider};
 ///
 /// let provider = EmailProvider::new(OutboxMailer::new("outbox.jsonl"))
-///     .max_age(15 * 60)          // links live 15 minutes
+///     .max_age(Duration::from_secs(15 * 60)) // links live 15 minutes
 ///     .confirm_before_sign_in(); // link scanners cannot use them up
 /// # let _ = provider;
 /// ```
@@ -34,7 +35,7 @@ pub struct RateLimit {
 pub struct EmailProvider {
     pub(crate) id: String,
     pub(crate) name: String,
-    pub(crate) max_age: i64,
+    pub(crate) max_age: Duration,
     pub(crate) mailer: Arc<dyn Mailer>,
     pub(crate) normalize: NormalizeFn,
     pub(crate) secret: Option<Secret>,
@@ -64,7 +65,7 @@ impl EmailProvider {
         Self {
             id: "email".into(),
             name: "Email".into(),
-            max_age: 24 * 60 * 60,
+            max_age: Duration::from_secs(24 * 60 * 60),
             mailer: Arc::new(mailer),
             normalize: Arc::new(default_normalize),
             secret: None,
@@ -163,10 +164,10 @@ impl EmailProvider {
         self
     }
 
-    /// How long a link works, in seconds (default 24 hours).
+    /// How long a link works (default 24 hours).
     #[must_use]
-    pub fn max_age(mut self, seconds: i64) -> Self {
-        self.max_age = seconds;
+    pub fn max_age(mut self, max_age: Duration) -> Self {
+        self.max_age = max_age;
         self
     }
 

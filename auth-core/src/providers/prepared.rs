@@ -115,6 +115,8 @@ pub(crate) struct Surroundings<'a> {
     pub(crate) redirect_proxy_url: Option<&'a str>,
     /// The outbound HTTP client (HTTP email services send with it).
     pub(crate) http: &'a Arc<dyn crate::oauth::HttpClient>,
+    /// Where build-time warnings go.
+    pub(crate) log: &'a crate::logger::Log,
 }
 
 impl PreparedProvider {
@@ -137,16 +139,18 @@ impl PreparedProvider {
             }
             Provider::Email(provider) => {
                 let adapter = around.adapter.cloned().ok_or(ConfigError::MissingAdapter)?;
-                if provider.max_age <= 0 {
+                if provider.max_age.as_secs() == 0 {
                     return Err(ConfigError::InvalidDuration("email max_age"));
                 }
                 if provider.rate_limit.is_some() && adapter.rate_limiter().is_none() {
-                    tracing::warn!(
-                        target: "auth_core",
-                        provider = %provider.id,
-                        "[auth][warn] the adapter keeps no rate limiter: magic-link requests are \
-                         counted in this process only (not shared between servers, reset by a \
-                         restart)"
+                    around.log.warn(
+                        crate::logger::WarningCode::NoRateLimiter,
+                        &format!(
+                            "the adapter keeps no rate limiter: magic-link requests of \"{}\" are \
+                             counted in this process only (not shared between servers, reset by \
+                             a restart)",
+                            provider.id
+                        ),
                     );
                 }
                 Self::Email(Box::new(EmailSignIn {
@@ -168,7 +172,7 @@ impl PreparedProvider {
                         provider.id.clone(),
                     ));
                 }
-                if provider.timeout_ms == 0 {
+                if provider.timeout.as_millis() == 0 {
                     return Err(ConfigError::InvalidDuration("webauthn timeout"));
                 }
                 Self::WebAuthn(Box::new(WebAuthnSignIn {

@@ -2,6 +2,8 @@
 //!
 //! Passkeys are stable here: no experimental flag is needed (see `docs/deviations.md`).
 
+use std::time::Duration;
+
 /// How strongly the authenticator must verify the user (PIN, biometrics).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum UserVerification {
@@ -108,8 +110,8 @@ pub struct WebAuthnProvider {
     pub enable_conditional_ui: bool,
     /// The sign-in form's inputs.
     pub form_fields: Vec<WebAuthnField>,
-    /// Ceremony timeout in milliseconds (Auth.js: 300 000).
-    pub timeout_ms: u32,
+    /// Ceremony timeout (Auth.js: 5 minutes), sent in milliseconds.
+    pub timeout: Duration,
 }
 
 impl WebAuthnProvider {
@@ -124,7 +126,7 @@ impl WebAuthnProvider {
             resident_key: ResidentKey::Preferred,
             enable_conditional_ui: true,
             form_fields: vec![WebAuthnField::email()],
-            timeout_ms: 300_000,
+            timeout: Duration::from_secs(300),
         }
     }
 
@@ -194,9 +196,10 @@ impl WebAuthnProvider {
         self
     }
 
-    /// Sets the ceremony timeout in milliseconds.
-    pub fn timeout_ms(mut self, timeout_ms: u32) -> Self {
-        self.timeout_ms = timeout_ms;
+    /// Sets the ceremony timeout (sent to the browser in milliseconds).
+    #[must_use]
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
         self
     }
 }

@@ -62,7 +62,7 @@ impl TokenCodec {
                         token,
                         secret: &self.secrets,
                         salt,
-                        max_age: self.max_age_secs,
+                        max_age: std::time::Duration::from_secs(self.max_age_secs.unsigned_abs()),
                     })
                     .await
             }

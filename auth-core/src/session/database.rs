@@ -9,6 +9,7 @@ use crate::{
     callbacks::{JwtTrigger, SessionEvent, SessionParams, SignOutEvent, log_event},
     clock::iso8601,
     cookies::SetCookie,
+    logger::{Log, WarningCode},
     model::{Session, SessionUser, User},
 };
 
@@ -19,6 +20,25 @@ pub(super) struct DatabaseSessions {
     pub(super) adapter: Arc<dyn Adapter>,
     pub(super) max_age_ms: i64,
     pub(super) update_age_ms: i64,
+    pub(super) generate_token: Option<Arc<dyn Fn() -> String + Send + Sync>>,
+}
+
+impl DatabaseSessions {
+    /// The token of a new session: the configured generator's, else (or when it gives an
+    /// empty one) a random UUID.
+    fn new_token(&self, log: &Log) -> String {
+        match self.generate_token.as_ref().map(|generate| generate()) {
+            Some(token) if !token.is_empty() => token,
+            Some(_) => {
+                log.warn(
+                    WarningCode::SessionToken,
+                    "generate_session_token gave an empty token: a random one is used",
+                );
+                crate::random::uuid_v4()
+            }
+            None => crate::random::uuid_v4(),
+        }
+    }
 }
 
 /// What looking up a session found.
@@ -133,7 +153,7 @@ impl Sessions {
                 return SessionAnswer::none(presented.cookies.clear(spec));
             }
             Err(error) => {
-                tracing::error!(target: "auth_core", kind = error.kind().type_name(), message = error.message(), "[auth][error] SessionTokenError");
+                self.log.error("SessionTokenError", &error);
                 return SessionAnswer::none(Vec::new());
             }
         };
@@ -146,7 +166,7 @@ impl Sessions {
             session: &found,
             token: None,
         };
-        log_event("session", self.events.session(event).await);
+        log_event(&self.log, "session", self.events.session(event).await);
         SessionAnswer {
             body,
             cookies: vec![cookie],
@@ -164,7 +184,7 @@ impl Sessions {
             Ok(Lookup::Found(session)) => Some(*session),
             Ok(Lookup::Gone) => None,
             Err(error) => {
-                tracing::error!(target: "auth_core", kind = error.kind().type_name(), "[auth][error] SessionTokenError: {}", error.message());
+                self.log.error("SessionTokenError", &error);
                 None
             }
         }
@@ -182,12 +202,18 @@ impl Sessions {
         if !previous.is_empty()
             && let Err(error) = db.adapter.delete_session(previous).await
         {
-            tracing::warn!(target: "auth_core", kind = error.kind().type_name(), "could not delete the previous session");
+            self.log.warn(
+                WarningCode::SessionToken,
+                &format!(
+                    "could not delete the previous session ({})",
+                    error.kind().type_name()
+                ),
+            );
         }
         let row = db
             .adapter
             .create_session(AdapterSession {
-                session_token: crate::random::uuid_v4().into(),
+                session_token: db.new_token(&self.log).into(),
                 user_id: user.id.clone().unwrap_or_default(),
                 expires: Timestamp::from_millis(self.expires_ms(presented.now_ms)),
             })
@@ -196,6 +222,7 @@ impl Sessions {
             self.cookie(presented.secure),
             row.session_token.expose(),
             row.expires.millis(),
+            &self.log,
         ))
     }
 
@@ -208,10 +235,10 @@ impl Sessions {
                     .events
                     .sign_out(SignOutEvent::Session(deleted.as_ref()))
                     .await;
-                log_event("sign_out", result);
+                log_event(&self.log, "sign_out", result);
             }
             Err(error) => {
-                tracing::error!(target: "auth_core", kind = error.kind().type_name(), message = error.message(), "[auth][error] SignOutError");
+                self.log.error("SignOutError", &error);
             }
         }
     }

@@ -64,7 +64,7 @@ impl Sessions {
             .await?;
         Ok(presented
             .cookies
-            .write(spec, &value, self.expires_ms(presented.now_ms)))
+            .write(spec, &value, self.expires_ms(presented.now_ms), &self.log))
     }
 
     /// A token that does not decode, or a callback error, is logged as `JWTSessionError` and
@@ -77,12 +77,9 @@ impl Sessions {
         match self.refresh_jwt(presented, why).await {
             Ok(answer) => answer,
             Err(error) => {
-                // A cookie that does not decode is the client's; a failing callback is not.
-                if error.is_client_caused() {
-                    tracing::warn!(target: "auth_core", kind = error.kind().type_name(), message = error.message(), "[auth][warn] JWTSessionError");
-                } else {
-                    tracing::error!(target: "auth_core", kind = error.kind().type_name(), message = error.message(), "[auth][error] JWTSessionError");
-                }
+                // A cookie that does not decode is the client's (logged as a warning by
+                // default); a failing callback is not.
+                self.log.error("JWTSessionError", &error);
                 SessionAnswer::none(presented.cookies.clear(self.cookie(presented.secure)))
             }
         }
@@ -109,7 +106,7 @@ impl Sessions {
             session: &session,
             token: Some(&token),
         };
-        log_event("session", self.events.session(event).await);
+        log_event(&self.log, "session", self.events.session(event).await);
         Ok(SessionAnswer { body, cookies })
     }
 
@@ -123,7 +120,9 @@ impl Sessions {
         match self.resolve_jwt(secure, raw, now_ms, Refresh::Read).await {
             Ok(resolved) => resolved,
             Err(error) => {
-                tracing::debug!(target: "auth_core", kind = error.kind().type_name(), "no session: {}", error.message());
+                self.log.debug("no session", || {
+                    serde_json::json!({"kind": error.kind().type_name(), "message": error.message()})
+                });
                 None
             }
         }
@@ -171,11 +170,11 @@ impl Sessions {
         {
             Ok(Some(token)) => {
                 let result = self.events.sign_out(SignOutEvent::Token(&token)).await;
-                log_event("sign_out", result);
+                log_event(&self.log, "sign_out", result);
             }
             Ok(None) => {}
             Err(error) => {
-                tracing::warn!(target: "auth_core", kind = error.kind().type_name(), message = error.message(), "[auth][error] SignOutError");
+                self.log.error("SignOutError", &error);
             }
         }
     }

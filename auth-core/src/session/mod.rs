@@ -20,6 +20,7 @@ use crate::{
     callbacks::{Callbacks, Events},
     cookies::{CookieSpec, SessionCookies, SetCookie},
     jwt::JwtCodec,
+    logger::Log,
     model::{Account, Session, Token, User},
     secret::SecretList,
 };
@@ -47,6 +48,7 @@ pub(crate) struct Sessions {
     max_age_ms: i64,
     callbacks: Arc<dyn Callbacks>,
     events: Arc<dyn Events>,
+    log: Log,
 }
 
 /// What [`Sessions::new`] needs.
@@ -63,8 +65,11 @@ pub(crate) struct SessionSetup {
     pub(crate) max_age_secs: i64,
     /// `session.update_age`, in seconds.
     pub(crate) update_age_secs: i64,
+    /// `session.generate_session_token`.
+    pub(crate) generate_session_token: Option<Arc<dyn Fn() -> String + Send + Sync>>,
     pub(crate) callbacks: Arc<dyn Callbacks>,
     pub(crate) events: Arc<dyn Events>,
+    pub(crate) log: Log,
 }
 
 /// The session a request presents.
@@ -135,6 +140,7 @@ impl Sessions {
                 adapter,
                 max_age_ms,
                 update_age_ms: setup.update_age_secs.saturating_mul(1000),
+                generate_token: setup.generate_session_token,
             }),
         };
         Self {
@@ -145,6 +151,7 @@ impl Sessions {
             max_age_ms,
             callbacks: setup.callbacks,
             events: setup.events,
+            log: setup.log,
         }
     }
 

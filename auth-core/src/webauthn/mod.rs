@@ -9,8 +9,6 @@ mod wire;
 pub(crate) use wire::parse_authentication;
 use wire::{challenge_of, descriptors, parse_attestation};
 
-use std::time::Duration;
-
 use base64::{
     Engine,
     engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD},
@@ -143,7 +141,7 @@ impl Party {
             &rp_name,
             &rp_id,
             origins.clone(),
-            Duration::from_millis(u64::from(provider.timeout_ms)),
+            provider.timeout,
             None,
             None,
         );
@@ -202,7 +200,7 @@ impl Party {
                 .iter()
                 .map(|alg| json!({ "alg": *alg as i64, "type": "public-key" }))
                 .collect::<Vec<_>>(),
-            "timeout": provider.timeout_ms,
+            "timeout": timeout_ms(provider),
             "attestation": "none",
             "excludeCredentials": descriptors(exclude),
             "authenticatorSelection": {
@@ -240,7 +238,7 @@ impl Party {
         if let Some(allow) = allow {
             options.insert("allowCredentials".into(), descriptors(allow));
         }
-        options.insert("timeout".into(), json!(provider.timeout_ms));
+        options.insert("timeout".into(), json!(timeout_ms(provider)));
         options.insert(
             "userVerification".into(),
             json!(provider.user_verification.as_str()),
@@ -367,4 +365,9 @@ impl Party {
             attestation_format: AttestationFormat::None,
         })
     }
+}
+
+/// The ceremony timeout as the options JSON carries it, in milliseconds.
+fn timeout_ms(provider: &WebAuthnProvider) -> u64 {
+    u64::try_from(provider.timeout.as_millis()).unwrap_or(u64::MAX)
 }

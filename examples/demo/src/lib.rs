@@ -4,7 +4,7 @@
 //! `POST /logout` (signing out through the framework crate's server-side helper).
 
 use auth_core::{
-    Auth, AuthConfig, Result, Session, SessionOptions, SessionStrategy, SignInOptions, Token, User,
+    Auth, AuthConfig, Result, Session, SessionStrategy, SignInOptions, Token, User,
     adapter::{PostgresAdapter, SqliteAdapter},
     async_trait,
     callbacks::{Callbacks, JwtParams, JwtTrigger},
@@ -87,7 +87,10 @@ pub async fn auth() -> std::result::Result<Auth, String> {
 }
 
 /// [`auth`] with the environment given by `get` (for tests).
-pub async fn auth_from(get: impl Fn(&str) -> Option<String>) -> std::result::Result<Auth, String> {
+pub async fn auth_from(
+    get: impl Fn(&str) -> Option<String> + Send + Sync + 'static,
+) -> std::result::Result<Auth, String> {
+    let get = std::sync::Arc::new(get);
     let strategy = match get("AUTH_SESSION_STRATEGY").as_deref() {
         None | Some("" | "jwt") => SessionStrategy::Jwt,
         Some("database") => SessionStrategy::Database,
@@ -100,16 +103,14 @@ pub async fn auth_from(get: impl Fn(&str) -> Option<String>) -> std::result::Res
     let url = get("DATABASE_URL")
         .filter(|u| !u.is_empty())
         .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
-    let mut session = SessionOptions {
-        strategy: Some(strategy),
-        ..SessionOptions::default()
-    };
+    let env = get.clone();
+    let mut config = config_from(move |name| env(name)).session_strategy(strategy);
     if let Some(update_age) = get("AUTH_SESSION_UPDATE_AGE").filter(|v| !v.is_empty()) {
-        session.update_age = update_age
+        let secs = update_age
             .parse()
             .map_err(|_| format!("AUTH_SESSION_UPDATE_AGE must be seconds, not {update_age:?}"))?;
+        config = config.session_update_age(std::time::Duration::from_secs(secs));
     }
-    let config = config_from(&get).session(session);
     let config = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         let store = PostgresAdapter::connect(&url)
             .await
@@ -136,7 +137,7 @@ fn redact_url(url: &str) -> String {
 }
 
 /// [`config`] with the environment given by `get` (for tests).
-pub fn config_from(get: impl Fn(&str) -> Option<String>) -> AuthConfig {
+pub fn config_from(get: impl Fn(&str) -> Option<String> + Send + Sync + 'static) -> AuthConfig {
     let mut config = AuthConfig::new()
         .base_path("/auth")
         .provider(credentials())
@@ -228,9 +229,9 @@ pub fn email(
         _ => return None,
     };
     Some(
-        match value("AUTH_EMAIL_MAX_AGE").map(|v| v.parse::<i64>()) {
+        match value("AUTH_EMAIL_MAX_AGE").map(|v| v.parse::<u64>()) {
             None => Ok(provider),
-            Some(Ok(seconds)) => Ok(provider.max_age(seconds)),
+            Some(Ok(seconds)) => Ok(provider.max_age(std::time::Duration::from_secs(seconds))),
             Some(Err(_)) => Err("AUTH_EMAIL_MAX_AGE must be seconds".to_owned()),
         },
     )

@@ -176,7 +176,10 @@ pub(super) async fn callback(
             Some(verify_id_token(ctx, &metadata, raw, &expected).await?)
         }
         (Some(_), None) => {
-            tracing::debug!(target: "auth_core::oauth", provider = %provider.id, "id_token ignored: the provider has no issuer to check it against");
+            ctx.auth.log.debug(
+                "id_token ignored: the provider has no issuer to check it against",
+                || serde_json::json!({"provider": provider.id}),
+            );
             None
         }
         (None, _) if provider.kind == ProviderKind::Oidc => {
@@ -329,6 +332,9 @@ fn proxy_hop(
     let mut pairs: Vec<(&String, &String)> = params.iter().collect();
     pairs.sort();
     target.query_pairs_mut().extend_pairs(pairs);
-    tracing::debug!(target: "auth_core::oauth", to = %target.origin().ascii_serialization(), "Proxy redirecting to");
+    ctx.auth.log.debug(
+        "Proxy redirecting to",
+        || serde_json::json!({"origin": target.origin().ascii_serialization()}),
+    );
     Ok(Some(AuthResponse::redirect(target.to_string())))
 }

@@ -13,8 +13,8 @@
 //! `AUTH_<ID>_SECRET` and `AUTH_<ID>_ISSUER`, where `<ID>` is the provider id upper-cased with `-`
 //! turned into `_` — or from [`client_id`](OAuthProvider::client_id),
 //! [`client_secret`](OAuthProvider::client_secret) and [`issuer`](OAuthProvider::issuer), which
-//! win over the environment. Add the providers **before** calling `env_defaults`: it fills the
-//! providers the configuration already has.
+//! win over the environment. The environment is read when `build()` runs, so `env_defaults`
+//! may come before or after the providers.
 //!
 //! Register `<origin><base path>/callback/<id>` as the redirect (callback) URL at the provider,
 //! e.g. `https://app.example.com/auth/callback/github` with the default base path `/auth`.

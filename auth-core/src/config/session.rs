@@ -1,0 +1,101 @@
+//! The session and JWT options of [`AuthConfig`]: setters, and the strategy in force.
+
+use std::{sync::Arc, time::Duration};
+
+use super::{AuthConfig, SessionStrategy};
+use crate::{adapter::Adapter, providers::Provider};
+
+impl AuthConfig {
+    /// The session strategy in force: the configured one; else the database with an adapter,
+    /// unless a credentials provider signs in with JWTs (one that did not opt into
+    /// [`database_sessions`](crate::providers::CredentialsProvider::database_sessions)): its
+    /// sign-ins would give sessions the database never finds, so the default stays JWT
+    /// (`build()` logs why at info level); else JWT.
+    pub fn effective_session_strategy(&self) -> SessionStrategy {
+        match self.session.strategy {
+            Some(strategy) => strategy,
+            None if self.adapter.is_some() && self.jwt_credentials().is_none() => {
+                SessionStrategy::Database
+            }
+            None => SessionStrategy::Jwt,
+        }
+    }
+
+    /// The first credentials provider that signs in with JWTs whatever the strategy.
+    pub(crate) fn jwt_credentials(&self) -> Option<&str> {
+        self.providers.iter().find_map(|p| match p {
+            Provider::Credentials(c) if !c.uses_database_sessions() => Some(c.provider_id()),
+            _ => None,
+        })
+    }
+
+    /// The store of database sessions: the adapter under the database strategy, else `None`.
+    pub(crate) fn session_store(&self) -> Option<Arc<dyn Adapter>> {
+        match self.effective_session_strategy() {
+            SessionStrategy::Database => self.adapter.clone(),
+            SessionStrategy::Jwt => None,
+        }
+    }
+
+    /// How sessions are kept (Auth.js's `session.strategy`). Unset, see
+    /// [`effective_session_strategy`](Self::effective_session_strategy).
+    #[must_use]
+    pub fn session_strategy(mut self, strategy: SessionStrategy) -> Self {
+        self.session.strategy = Some(strategy);
+        self
+    }
+
+    /// How long an idle session lives (Auth.js's `session.maxAge`, default 30 days): the session
+    /// cookie's `Max-Age` and a database row's expiry. Written in whole seconds; `build()`
+    /// refuses less than one second.
+    #[must_use]
+    pub fn session_max_age(mut self, max_age: Duration) -> Self {
+        self.session.max_age = max_age;
+        self
+    }
+
+    /// How often a database session's expiry is pushed back (Auth.js's `session.updateAge`,
+    /// default 1 day); zero extends it on every read.
+    #[must_use]
+    pub fn session_update_age(mut self, update_age: Duration) -> Self {
+        self.session.update_age = update_age;
+        self
+    }
+
+    /// Makes the token of each new database session (Auth.js's
+    /// `session.generateSessionToken`; default a random UUID). The token is the session row's
+    /// key and the cookie's value, so it must be unique and unguessable; an empty one is
+    /// replaced by a random UUID (logged). JWT sessions do not use it.
+    ///
+    /// ```
+    /// use auth_core::AuthConfig;
+    ///
+    /// let config = AuthConfig::new().generate_session_token(|| format!("sess_{}", uuid()));
+    /// # fn uuid() -> String { "0".repeat(32) }
+    /// # let _ = config;
+    /// ```
+    #[must_use]
+    pub fn generate_session_token(
+        mut self,
+        generate: impl Fn() -> String + Send + Sync + 'static,
+    ) -> Self {
+        self.session.generate_session_token = Some(Arc::new(generate));
+        self
+    }
+
+    /// The lifetime of a session JWT's `exp` (Auth.js's `jwt.maxAge`, default the session's
+    /// [`session_max_age`](Self::session_max_age)).
+    #[must_use]
+    pub fn jwt_max_age(mut self, max_age: Duration) -> Self {
+        self.jwt.max_age = Some(max_age);
+        self
+    }
+
+    /// Replaces the built-in JWE encoding of the session token (Auth.js's `jwt.encode` and
+    /// `jwt.decode`).
+    #[must_use]
+    pub fn jwt_codec(mut self, codec: impl crate::jwt::JwtCodec) -> Self {
+        self.jwt.codec = Some(Arc::new(codec));
+        self
+    }
+}
