@@ -9,6 +9,7 @@ use http::{HeaderMap, Uri};
 
 use crate::{
     cookies::{CookieKind, CookieTable, RequestCookies, SessionCookies},
+    logger::Log,
     origin::{HostTrust, OriginResolver, parse_trusted_host},
     request,
 };
@@ -48,7 +49,9 @@ pub fn session_chunks(headers: &HeaderMap, rewrite: &str) -> SessionChunks {
     let session = SessionCookies::read(&cookies, &spec.name);
     SessionChunks {
         token: session.token().to_owned(),
-        write_headers: session.write(spec, rewrite, 0).len(),
+        write_headers: session
+            .write(spec, rewrite, 0, &Log::new(None, false))
+            .len(),
         clear_headers: session.clear(spec).len(),
     }
 }

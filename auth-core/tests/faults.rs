@@ -23,7 +23,7 @@ use std::{
 };
 
 use auth_core::{
-    AuthConfig, SessionOptions, SessionStrategy,
+    AuthConfig, SessionStrategy,
     adapter::{Adapter, PostgresAdapter},
     mail::{Mailer, SendFuture, SmtpMailer, VerificationMessage},
     oauth::ReqwestClient,
@@ -200,13 +200,6 @@ fn oidc(idp: &Idp) -> OAuthProvider {
         .checks(Checks::all())
 }
 
-fn database_sessions() -> SessionOptions {
-    SessionOptions {
-        strategy: Some(SessionStrategy::Database),
-        ..SessionOptions::default()
-    }
-}
-
 fn has_session_cookie(r: &TestResponse) -> bool {
     r.set_cookies
         .iter()
@@ -222,7 +215,7 @@ async fn postgres_stopped_between_the_authorization_redirect_and_the_callback() 
         .secret(SECRET)
         .trust_host(true)
         .adapter(store.adapter.clone())
-        .session(database_sessions())
+        .session_strategy(SessionStrategy::Database)
         .provider(oidc(&idp))
         .build()
         .expect("config");
@@ -503,7 +496,7 @@ async fn a_slow_identity_provider_is_cut_off_by_the_client_timeout() {
         .secret(SECRET)
         .trust_host(true)
         .adapter(store.adapter.clone())
-        .session(database_sessions())
+        .session_strategy(SessionStrategy::Database)
         .provider(oidc(&idp))
         .http_client(ReqwestClient::from_client(client))
         .build()
