@@ -569,6 +569,16 @@ impl Page<'_> {
             .ok_or_else(|| "WebAuthn.addVirtualAuthenticator: no authenticatorId".to_owned())
     }
 
+    /// Whether the virtual authenticator `id` answers user-presence checks by itself (off: a
+    /// ceremony waits, as for a person who has not touched the key or picked a passkey yet).
+    pub fn set_presence(&self, id: &str, automatic: bool) -> Result<(), String> {
+        self.call(
+            "WebAuthn.setAutomaticPresenceSimulation",
+            json!({ "authenticatorId": id, "enabled": automatic }),
+        )
+        .map(drop)
+    }
+
     /// The credentials the virtual authenticator `id` holds.
     pub fn credentials(&self, id: &str) -> Result<Vec<Value>, String> {
         let result = self.call("WebAuthn.getCredentials", json!({ "authenticatorId": id }))?;

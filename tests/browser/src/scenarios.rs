@@ -444,7 +444,7 @@ fn sign_out_page(flow: &Flow<'_>, page: &Page<'_>) -> Result<(), String> {
 /// Flow 7: Passkeys with Chromium's virtual authenticator: a new user registers one and lands signed
 /// in; signed out, the browser's passkey autofill (conditional UI, which the virtual
 /// authenticator answers at once) signs them in again as the same user, and so does the
-/// button in a browser without autofill; with the passkey gone from the store, sign-in fails
+/// button, while autofill's request still waits and in a browser without autofill; with the passkey gone from the store, sign-in fails
 /// cleanly (Auth.js's outcome: the error page, `error=Configuration`); with it gone from the
 /// authenticator too, the browser refuses the ceremony and the page stays, signed out.
 fn passkey(flow: &Flow<'_>, page: &Page<'_>) -> Result<(), String> {
@@ -480,6 +480,27 @@ fn passkey(flow: &Flow<'_>, page: &Page<'_>) -> Result<(), String> {
     let again = session_user_id(page)?;
     check(again == user, || {
         format!("the autofill sign-in is user {again}, the registration was {user}")
+    })?;
+    sign_out_page(flow, page)?;
+
+    // The button while autofill's request still waits for the person (no presence yet): the
+    // button's ceremony must take over (the script aborts the waiting one; before, Chromium
+    // refused it with "A request is already pending" and the button did nothing).
+    page.set_presence(&authenticator, false)?;
+    page.goto(&format!("{}/auth/signin", flow.example.base()))?;
+    page.wait_for(
+        "autofill's options request",
+        "performance.getEntriesByType('resource')\
+         .some(e => e.name.includes('/webauthn-options/passkey?action=authenticate'))",
+    )?;
+    thread::sleep(Duration::from_millis(300));
+    page.set_presence(&authenticator, true)?;
+    page.type_into("#input-email-for-passkey-provider", &email)?;
+    page.click("#submitButton-passkey")?;
+    wait_away_from_signin(page)?;
+    let again = session_user_id(page)?;
+    check(again == user, || {
+        format!("the button sign-in during autofill is user {again}, the registration was {user}")
     })?;
     sign_out_page(flow, page)?;
 

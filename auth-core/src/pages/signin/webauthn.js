@@ -25,6 +25,17 @@
     return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
   }
 
+  // The ceremony under way (autofill's waits until the user picks a passkey). Browsers refuse a
+  // second one while it runs ("A request is already pending"), so a new one aborts it first, as
+  // SimpleWebAuthn's abort service does.
+  var ceremony = null;
+
+  function newCeremony() {
+    if (ceremony) ceremony.abort();
+    ceremony = typeof AbortController === "function" ? new AbortController() : null;
+    return ceremony ? ceremony.signal : undefined;
+  }
+
   function descriptor(d) {
     var out = { id: toBuffer(d.id), type: d.type };
     if (d.transports) out.transports = d.transports;
@@ -73,7 +84,7 @@
       userVerification: options.userVerification,
       allowCredentials: conditional ? [] : (options.allowCredentials || []).map(descriptor)
     };
-    var request = { publicKey: publicKey };
+    var request = { publicKey: publicKey, signal: newCeremony() };
     if (conditional) request.mediation = "conditional";
     return navigator.credentials.get(request).then(function (credential) {
       var r = credential.response;
@@ -102,7 +113,8 @@
       user: Object.assign({}, options.user, { id: toBuffer(options.user.id) }),
       excludeCredentials: (options.excludeCredentials || []).map(descriptor)
     });
-    return navigator.credentials.create({ publicKey: publicKey }).then(function (credential) {
+    var request = { publicKey: publicKey, signal: newCeremony() };
+    return navigator.credentials.create(request).then(function (credential) {
       var r = credential.response;
       submitForm("register", {
         id: credential.id,
@@ -140,7 +152,10 @@
         return fetchOptions("authenticate").then(function (res) {
           return authenticate(res.options, true);
         });
-      }).catch(function (e) { console.error(e); });
+      }).catch(function (e) {
+        // Aborted for the button's ceremony: not an error.
+        if (!e || e.name !== "AbortError") console.error(e);
+      });
     }
   }
 
