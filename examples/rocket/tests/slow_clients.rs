@@ -1,5 +1,6 @@
 //! A slow client against the real `example-rocket` binary (issue 12, finding 6): half a request
-//! line, then nothing, is cut off within the example's header read timeout.
+//! line, then nothing, is cut off within the header read timeout (10 s) by the demo's TCP front
+//! (`example_demo::front`): Rocket 0.5 switches hyper's header read timeout off.
 
 use std::time::Duration;
 
