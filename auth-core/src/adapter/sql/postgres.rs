@@ -21,6 +21,10 @@ static MIGRATOR: LazyLock<Migrator> = LazyLock::new(|| {
     ])
 });
 
+/// How long [`PostgresAdapter::connect`]'s pool waits for a connection (sqlx retries a refused
+/// connection until then).
+pub(crate) const ACQUIRE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// An [`Adapter`](crate::adapter::Adapter) on PostgreSQL, with the schema of
 /// `@auth/pg-adapter` (ids as TEXT).
 ///
@@ -33,10 +37,6 @@ static MIGRATOR: LazyLock<Migrator> = LazyLock::new(|| {
 /// schema, set it in the URL (`?options=-c%20search_path%3Dauth`).
 ///
 /// Clones share the connection pool.
-/// How long [`PostgresAdapter::connect`]'s pool waits for a connection (sqlx retries a refused
-/// connection until then).
-pub(crate) const ACQUIRE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
-
 #[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
 #[derive(Debug, Clone)]
 pub struct PostgresAdapter {
