@@ -18,6 +18,9 @@ use auth_core::{
     secret::constant_time_eq,
 };
 
+pub mod front;
+pub mod slow_client;
+
 /// The SQLite file used when `DATABASE_URL` is unset (created next to the working directory).
 pub const DEFAULT_DATABASE_URL: &str = "sqlite:auth-demo.db";
 

@@ -54,12 +54,20 @@ fn app(figment: Figment, auth: Auth) -> Rocket<Build> {
 #[rocket::main]
 async fn main() {
     example_demo::init_tracing();
+    // Rocket 0.5 switches hyper's header read timeout off and has no connection cap: the
+    // demo's TCP front takes the public port and bounds slow clients, and Rocket serves behind
+    // it on a loopback port of its own (in production, a reverse proxy does this; README).
+    let inner = match example_demo::front::start(example_demo::port()).await {
+        Ok(inner) => inner,
+        Err(error) => {
+            tracing::error!(%error, port = example_demo::port(), "cannot listen");
+            std::process::exit(1);
+        }
+    };
     // Rocket.toml / ROCKET_* as usual, but the address and port of every example.
     let figment = rocket::Config::figment()
         .merge(("address", "127.0.0.1"))
-        .merge(("port", example_demo::port()))
-        // Rocket 0.5 has no header or body read timeout and no connection cap: only keep-alive
-        // is bounded here; run it behind a proxy that enforces them (README).
+        .merge(("port", inner.port()))
         .merge(("keep_alive", example_demo::limits::KEEP_ALIVE.as_secs()));
     if example_demo::bare() {
         // `cargo xtask bench http`'s baseline: the same server, one constant route.

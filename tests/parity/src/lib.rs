@@ -20,12 +20,19 @@
 pub struct ReadmeDoctests;
 
 pub mod frameworks;
+pub mod hostile;
 mod observe;
 pub mod scenarios;
 
 use std::future::Future;
 
-use auth_core::{Auth, clock::FixedClock};
+use auth_core::{
+    Auth, SessionOptions, SessionStrategy,
+    adapter::MemoryAdapter,
+    clock::FixedClock,
+    mail::{Mailer, SendFuture, VerificationMessage},
+    providers::EmailProvider,
+};
 use http::{Request, Response};
 
 pub use frameworks::Core;
@@ -44,10 +51,27 @@ pub const BROWSER_ACCEPT: &str = "text/html,application/xhtml+xml,application/xm
 /// The body limit of [`auth`] (the core's default).
 pub const MAX_BODY_BYTES: usize = auth_core::DEFAULT_MAX_BODY_BYTES;
 
+/// Drops every message (the hostile table's email sign-ins need a mailer, not a mail).
+#[derive(Debug, Clone, Copy)]
+struct Discard;
+
+impl Mailer for Discard {
+    fn send<'a>(&'a self, _message: &'a VerificationMessage) -> SendFuture<'a> {
+        Box::pin(async { Ok(()) })
+    }
+}
+
 /// The one configuration every framework serves: the demo's, with [`SECRET`] and a clock
-/// stopped at [`NOW_SECS`].
+/// stopped at [`NOW_SECS`], plus an email provider on a memory store (JWT sessions still) for
+/// the hostile table's address rows.
 pub fn auth() -> Auth {
     example_demo::config_from(|name| (name == "AUTH_SECRET").then(|| SECRET.to_owned()))
+        .adapter(MemoryAdapter::default())
+        .session(SessionOptions {
+            strategy: Some(SessionStrategy::Jwt),
+            ..SessionOptions::default()
+        })
+        .provider(EmailProvider::new(Discard))
         .clock(FixedClock::at_secs(NOW_SECS))
         .build()
         .unwrap_or_else(|error| panic!("the parity configuration builds: {error}"))

@@ -52,10 +52,15 @@ impl Jar {
     }
 
     fn request(&self, step: &Step) -> Request<Vec<u8>> {
-        let mut builder = Request::builder()
-            .method(step.method)
-            .uri(&step.uri)
-            .header(header::HOST, HOST);
+        let mut builder = Request::builder().method(step.method).uri(&step.uri);
+        // A step may name its own Host (a foreign one); else every request has [`HOST`].
+        if !step
+            .headers
+            .iter()
+            .any(|(name, _)| name.eq_ignore_ascii_case("host"))
+        {
+            builder = builder.header(header::HOST, HOST);
+        }
         if let Some(accept) = step.accept {
             builder = builder.header(header::ACCEPT, accept);
         }
@@ -306,6 +311,17 @@ pub async fn check<F: Framework>(framework: &F) -> Vec<Mismatch> {
                         format!("{location:?}"),
                     );
                 }
+            }
+            if step.refused_by.contains(&framework.name()) {
+                if expected.status != actual.status || !(400..500).contains(&actual.status) {
+                    push(
+                        framework.name(),
+                        "status of its own refusal",
+                        expected.status.to_string(),
+                        actual.status.to_string(),
+                    );
+                }
+                continue;
             }
             compare(expected, actual, &mut |what, e, a| {
                 push(framework.name(), what, e, a)

@@ -60,6 +60,9 @@ pub struct Step {
     pub status: u16,
     /// A prefix the core reference's `Location` must have, if any.
     pub location: Option<String>,
+    /// Frameworks that refuse this request themselves, before the auth crate sees it: their
+    /// status must be the core's (a 4xx), the rest of the answer is their own.
+    pub refused_by: &'static [&'static str],
 }
 
 impl Step {
@@ -73,6 +76,7 @@ impl Step {
             cookies: Cookies::Jar,
             status,
             location: None,
+            refused_by: &[],
         }
     }
 
@@ -141,6 +145,12 @@ impl Step {
         self
     }
 
+    /// `frameworks` refuse this request themselves (see [`Step::refused_by`]).
+    pub fn refused_by(mut self, frameworks: &'static [&'static str]) -> Self {
+        self.refused_by = frameworks;
+        self
+    }
+
     /// `METHOD uri`, for messages.
     pub fn label(&self) -> String {
         format!("{} {}", self.method, self.uri)
@@ -176,8 +186,15 @@ fn steps(parts: impl IntoIterator<Item = Vec<Step>>) -> Vec<Step> {
     parts.into_iter().flatten().collect()
 }
 
-/// Every scenario of the suite.
+/// Every scenario of the suite: the ones below and the hostile-input table
+/// ([`crate::hostile::table`]).
 pub fn all() -> Vec<Scenario> {
+    let mut all = own();
+    all.extend(crate::hostile::table());
+    all
+}
+
+fn own() -> Vec<Scenario> {
     let signin_location = format!("{ORIGIN}/auth/signin");
     vec![
         Scenario {
