@@ -7,8 +7,7 @@ fn browser_flows_on_axum() {
 }
 
 /// Every sign-in page button readable in the light and dark themes (the page is auth-core's,
-/// the same on every framework: checked once). Only with `AUTH_TEST_BROWSER_CONTRAST=1` until
-/// the sign-in page's CSS fix is merged: on the pages of today it fails.
+/// the same on every framework: checked once).
 #[test]
 fn provider_buttons_have_enough_contrast() {
     auth_browser::run_contrast("axum", env!("CARGO_BIN_EXE_example-axum"));
