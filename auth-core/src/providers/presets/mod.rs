@@ -485,7 +485,7 @@ fn standard_profile(
     move |profile, _tokens| {
         let id = text(profile, "/sub").map_or_else(|| account_id(provider, profile, "/id"), Ok)?;
         Ok(User {
-            id: id,
+            id,
             name: text(profile, "/name")
                 .or_else(|| text(profile, "/nickname"))
                 .or_else(|| text(profile, "/preferred_username")),

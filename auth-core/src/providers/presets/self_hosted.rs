@@ -192,7 +192,7 @@ fn nextcloud_profile(
                     crate::encoding::encode_component(&id)
                 )
             }),
-            id: id,
+            id,
         })
     }
 }

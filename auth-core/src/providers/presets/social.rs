@@ -180,7 +180,7 @@ pub fn eveonline() -> OAuthProvider {
             image: Some(format!(
                 "https://image.eveonline.com/Character/{id}_128.jpg"
             )),
-            id: id,
+            id,
         })
     })
     .style(style("eveonline", None, None))
