@@ -22,7 +22,7 @@ pub mod mail;
 mod model;
 pub mod oauth;
 mod origin;
-pub mod pages;
+mod pages;
 mod prepared;
 pub mod providers;
 mod random;
@@ -41,7 +41,7 @@ pub use config::{AuthConfig, DEFAULT_MAX_BODY_BYTES, DEFAULT_UPDATE_AGE, Pages, 
 pub use error::{CheckFailure, ConfigError, Error, ErrorKind, ErrorPage, Result};
 pub use jwt::DEFAULT_MAX_AGE;
 pub use model::{Account, Session, SessionUser, Token, User};
-pub use pages::{ColorScheme, Theme};
+pub use pages::{ColorScheme, Theme, escape_html};
 pub use request::Action;
 pub use secret::{Secret, SecretList};
 

@@ -1,5 +1,5 @@
 //! Logging (Auth.js's `logger` and `debug`): every error, warning and debug message of the core
-//! goes through [`Log`], to the configured [`Logger`] or, by default, to `tracing`.
+//! goes through one handle, to the configured [`Logger`] or, by default, to `tracing`.
 //!
 //! Nothing logged carries a secret or a token: messages are Auth.js's error types, the core's
 //! own sentences, provider ids and hosts.

@@ -127,12 +127,18 @@ impl ProviderKind {
     }
 }
 
-/// A signed-in user, as a provider or `authorize` returns it.
+/// A signed-in user, as a provider or `authorize` returns it and as every callback and event
+/// sees it.
+///
+/// The id is a plain `String`: every user the core hands to a callback or event has one. Only
+/// what `authorize` or a provider's profile mapping returns may leave it empty (Auth.js's
+/// optional `id`): the core then gives the user a random UUID before any callback runs. An
+/// empty id is left out of the JSON form, as Auth.js leaves out an absent one.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct User {
-    /// The user's id; a random UUID is used when a provider gives none.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    /// The user's id (empty only before the core assigned one).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub id: String,
     /// Display name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -148,7 +154,7 @@ impl User {
     /// A user with an id and nothing else.
     pub fn new(id: impl Into<String>) -> Self {
         Self {
-            id: Some(id.into()),
+            id: id.into(),
             ..Self::default()
         }
     }
@@ -179,14 +185,14 @@ impl User {
     pub(crate) fn default_token(&self) -> Token {
         let mut token = Token::new();
         let fields = [
-            ("name", &self.name),
-            ("email", &self.email),
-            ("picture", &self.image),
-            ("sub", &self.id),
+            ("name", self.name.as_deref()),
+            ("email", self.email.as_deref()),
+            ("picture", self.image.as_deref()),
+            ("sub", Some(self.id.as_str()).filter(|id| !id.is_empty())),
         ];
         for (key, value) in fields {
             if let Some(v) = value {
-                token.insert(key.to_owned(), Value::String(v.clone()));
+                token.insert(key.to_owned(), Value::String(v.to_owned()));
             }
         }
         token

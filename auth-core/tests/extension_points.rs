@@ -13,7 +13,7 @@ struct RoleCallbacks;
 #[async_trait]
 impl Callbacks for RoleCallbacks {
     async fn sign_in(&self, params: SignInParams<'_>) -> Result<SignInDecision> {
-        Ok(if params.user.id.as_deref() == Some("banned") {
+        Ok(if params.user.id == "banned" {
             SignInDecision::Deny
         } else {
             SignInDecision::Allow
@@ -23,11 +23,7 @@ impl Callbacks for RoleCallbacks {
     async fn jwt(&self, params: JwtParams<'_>) -> Result<Option<Token>> {
         let mut token = params.token;
         if let Some(user) = params.user {
-            let role = if user.id.as_deref() == Some("1") {
-                "admin"
-            } else {
-                "user"
-            };
+            let role = if user.id == "1" { "admin" } else { "user" };
             token.insert("role".into(), role.into());
         }
         Ok(Some(token))
@@ -161,4 +157,56 @@ async fn a_role_through_closures_alone() {
         r.location()
     );
     assert_eq!(refused.get("/auth/session").await.body, "null");
+}
+
+/// `User.id` is a plain `String`: a user `authorize` returns without one gets a random id
+/// before any callback sees it, and the token's `sub` is that id.
+#[tokio::test]
+async fn callbacks_always_see_a_user_id() {
+    use std::sync::{Arc, Mutex};
+
+    use auth_core::providers::{CredentialInput, CredentialsProvider};
+
+    let seen = Arc::new(Mutex::new(Vec::<String>::new()));
+    let ids = seen.clone();
+    let auth = AuthConfig::new()
+        .secret(common::SECRET)
+        .trust_host(true)
+        .provider(
+            CredentialsProvider::new()
+                .field("username", CredentialInput::text("Username"))
+                .field("password", CredentialInput::password("Password"))
+                .authorize(|_| async { Ok(Some(User::default().name("No Id"))) }),
+        )
+        .jwt_callback(move |args| {
+            let ids = ids.clone();
+            async move {
+                if let Some(user) = &args.user {
+                    ids.lock().expect("lock").push(user.id.clone());
+                }
+                Ok(Some(args.token))
+            }
+        })
+        .build()
+        .expect("config");
+    let mut c = common::Client::new(auth.clone());
+    c.sign_in("x", "y").await;
+    let id = seen
+        .lock()
+        .expect("lock")
+        .first()
+        .cloned()
+        .expect("the jwt callback ran");
+    assert_eq!(id.len(), 36, "a UUID: {id}");
+    let headers = {
+        let mut h = http::HeaderMap::new();
+        h.insert(http::header::HOST, "127.0.0.1:3100".parse().expect("host"));
+        h.insert(
+            http::header::COOKIE,
+            c.cookie_header().parse().expect("header"),
+        );
+        h
+    };
+    let token = auth.token(&headers).await.expect("signed in");
+    assert_eq!(token.get_as::<String>("sub").as_deref(), Some(id.as_str()));
 }

@@ -231,11 +231,7 @@ pub(crate) async fn handle_login_or_register(
                 return Ok(Login::returning(&existing));
             }
             let new_user = AdapterUser {
-                id: verified
-                    .user
-                    .id
-                    .clone()
-                    .unwrap_or_else(crate::random::uuid_v4),
+                id: id_or_new(&verified.user),
                 name: verified.user.name.clone(),
                 email: verified.user.email.clone(),
                 email_verified: None,
@@ -299,11 +295,7 @@ pub(crate) async fn handle_email_login(
         None => {
             let created = adapter
                 .create_user(AdapterUser {
-                    id: verified
-                        .user
-                        .id
-                        .clone()
-                        .unwrap_or_else(crate::random::uuid_v4),
+                    id: id_or_new(&verified.user),
                     name: None,
                     email: Some(email),
                     email_verified: now,
@@ -371,4 +363,13 @@ pub(crate) async fn establish_session(
         _ => ctx.callback_url.clone(),
     };
     Ok(AuthResponse::redirect(location).cookies(cookies))
+}
+
+/// The user's id, or a new random one when it has none.
+fn id_or_new(user: &User) -> String {
+    if user.id.is_empty() {
+        crate::random::uuid_v4()
+    } else {
+        user.id.clone()
+    }
 }

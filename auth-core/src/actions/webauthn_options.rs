@@ -75,7 +75,10 @@ pub(super) async fn options(ctx: &RequestContext<'_>) -> Result<AuthResponse, Er
         _ => return Ok(bad_request("Invalid request")),
     };
     let party = Party::new(&provider.provider, &ctx.origin)?;
-    let user_id = user.as_ref().filter(|_| exists).and_then(|u| u.id.clone());
+    let user_id = user
+        .as_ref()
+        .filter(|u| exists && !u.id.is_empty())
+        .map(|u| u.id.clone());
     let known = match &user_id {
         Some(id) => Some(adapter.list_authenticators_by_user_id(id).await?),
         None => None,

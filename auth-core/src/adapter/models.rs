@@ -137,7 +137,7 @@ pub struct Authenticator {
 impl From<&AdapterUser> for User {
     fn from(user: &AdapterUser) -> Self {
         Self {
-            id: Some(user.id.clone()),
+            id: user.id.clone(),
             name: user.name.clone(),
             email: user.email.clone(),
             image: user.image.clone(),

@@ -11,7 +11,10 @@ use crate::{
 };
 
 impl AuthConfig {
-    /// Sets the callbacks.
+    /// Sets the callbacks. A closure set with [`jwt_callback`](Self::jwt_callback),
+    /// [`session_callback`](Self::session_callback), [`sign_in_callback`](Self::sign_in_callback)
+    /// or [`redirect_callback`](Self::redirect_callback) replaces that one method, whichever
+    /// comes first.
     #[must_use]
     pub fn callbacks(mut self, callbacks: impl Callbacks) -> Self {
         self.callbacks = Arc::new(callbacks);

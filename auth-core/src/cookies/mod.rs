@@ -14,11 +14,11 @@ use std::{collections::HashMap, time::Duration};
 use crate::clock::whole_secs;
 
 pub(crate) use chunks::SessionCookies;
-pub use request::RequestCookies;
+pub(crate) use request::RequestCookies;
 pub use set_cookie::SetCookie;
 
 /// Browsers accept about 4096 bytes per cookie; Auth.js keeps 160 for the name and attributes.
-pub const CHUNK_SIZE: usize = 4096 - 160;
+pub(crate) const CHUNK_SIZE: usize = 4096 - 160;
 
 /// The `SameSite` attribute.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,7 +60,7 @@ pub struct CookieOptions {
 
 /// A cookie's name and options.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CookieSpec {
+pub(crate) struct CookieSpec {
     /// The cookie name.
     pub name: String,
     /// Its attributes.
@@ -148,7 +148,7 @@ pub struct CookieOverride {
 
 /// The resolved cookie table for one scheme (secure or not), computed once at build.
 #[derive(Debug, Clone)]
-pub struct CookieTable {
+pub(crate) struct CookieTable {
     specs: [CookieSpec; 7],
 }
 
@@ -180,7 +180,7 @@ impl CookieTable {
     }
 
     /// The name and options of one cookie.
-    pub fn get(&self, kind: CookieKind) -> &CookieSpec {
+    pub(crate) fn get(&self, kind: CookieKind) -> &CookieSpec {
         let index = CookieKind::ALL
             .iter()
             .position(|k| *k == kind)

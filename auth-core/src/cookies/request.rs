@@ -11,7 +11,7 @@ use percent_encoding::percent_decode_str;
 /// percent-decoded values in a second buffer), so parsing costs a few allocations per request
 /// rather than two per cookie.
 #[derive(Clone, Default)]
-pub struct RequestCookies {
+pub(crate) struct RequestCookies {
     /// The `Cookie` headers' text, one after the other.
     text: String,
     /// The values that were percent-decoded.
@@ -36,7 +36,7 @@ impl RequestCookies {
     /// Parses every `Cookie` header (HTTP/2 may send several), like Auth.js's parser:
     /// pairs split on `;`, name and value split at the first `=`, values percent-decoded when
     /// they contain `%` (kept raw when that fails).
-    pub fn from_headers(headers: &HeaderMap) -> Self {
+    pub(crate) fn from_headers(headers: &HeaderMap) -> Self {
         let mut text = String::new();
         for header in headers.get_all(COOKIE) {
             // A `;` between headers keeps a pair from running into the next header's first.
@@ -105,7 +105,7 @@ impl RequestCookies {
     }
 
     /// The value of the first cookie called `name`.
-    pub fn get(&self, name: &str) -> Option<&str> {
+    pub(crate) fn get(&self, name: &str) -> Option<&str> {
         self.pairs
             .iter()
             .find(|p| self.name(p) == name)
@@ -113,7 +113,7 @@ impl RequestCookies {
     }
 
     /// All cookies, in request order.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
         self.pairs.iter().map(|p| (self.name(p), self.value(p)))
     }
 }

@@ -5,7 +5,7 @@ use super::{Theme, document, push_escaped, push_logo, push_theme_styles};
 
 /// Renders the page (title "Sign In"): "Sign in as `email`?" and a button posting `token`,
 /// `email`, `callbackUrl` and `csrfToken` to `action_url`.
-pub fn render_confirm_email(
+pub(crate) fn render_confirm_email(
     theme: &Theme,
     action_url: &str,
     csrf_token: &str,

@@ -9,7 +9,7 @@ use super::{Theme, document, push_escaped, push_logo, push_site_link, push_theme
 /// "Error" with a link to `origin` showing its host. The "Sign in" buttons link to
 /// `signin_url` (the caller passes ORIGIN + BASE + `/signin`, fixing the upstream quirk of
 /// appending `/signin` to the current URL).
-pub fn render_error(
+pub(crate) fn render_error(
     theme: &Theme,
     error: Option<&str>,
     origin: &str,

@@ -15,18 +15,18 @@ mod signin;
 mod signout;
 mod verify_request;
 
-pub use confirm_email::render_confirm_email;
-pub use error::render_error;
-pub use signin::{
-    CredentialField, SignInPage, SignInProvider, WebAuthnInput, render_signin, signin_error_message,
+pub(crate) use confirm_email::render_confirm_email;
+pub(crate) use error::render_error;
+pub(crate) use signin::{
+    CredentialField, SignInPage, SignInProvider, WebAuthnInput, render_signin,
 };
 
 /// The browser side of WebAuthn sign-in (served at `<base>/webauthn-script.js`): fetches the
 /// options, runs `navigator.credentials.create()`/`get()` (with autofill when asked), and
 /// submits the form with SimpleWebAuthn's JSON of the response, as Auth.js's client does.
-pub const WEBAUTHN_SCRIPT: &str = include_str!("signin/webauthn.js");
-pub use signout::render_signout;
-pub use verify_request::render_verify_request;
+pub(crate) const WEBAUTHN_SCRIPT: &str = include_str!("signin/webauthn.js");
+pub(crate) use signout::render_signout;
+pub(crate) use verify_request::render_verify_request;
 
 /// The stylesheet inlined into every page.
 const STYLES: &str = include_str!("styles.css");

@@ -5,7 +5,7 @@ use super::{Theme, document, push_escaped, push_logo, push_theme_styles};
 /// Renders the complete sign-out page (title "Sign Out"): a card asking "Are you sure you want
 /// to sign out?" with a POST form to `action_url` carrying the hidden `csrfToken`, and a
 /// "Sign out" button (id `submitButton`).
-pub fn render_signout(theme: &Theme, action_url: &str, csrf_token: &str) -> String {
+pub(crate) fn render_signout(theme: &Theme, action_url: &str, csrf_token: &str) -> String {
     let mut b = String::with_capacity(768);
     b.push_str("<div class=\"signout\">");
     push_theme_styles(&mut b, theme, true);

@@ -5,7 +5,7 @@ use super::{Theme, document, push_logo, push_site_link, push_theme_styles};
 /// Renders the complete verify-request page (title "Verify Request"): "Check your email",
 /// "A sign in link has been sent to your email address." and a link to `origin` (e.g.
 /// `http://127.0.0.1:3000`) showing its host.
-pub fn render_verify_request(theme: &Theme, origin: &str) -> String {
+pub(crate) fn render_verify_request(theme: &Theme, origin: &str) -> String {
     let mut b = String::with_capacity(512);
     b.push_str("<div class=\"verify-request\">");
     push_theme_styles(&mut b, theme, false);

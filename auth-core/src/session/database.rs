@@ -108,7 +108,7 @@ impl DatabaseSessions {
     /// Stores the user of a credentials sign-in unless it is known already, so the session row
     /// has a user to point at.
     pub(super) async fn store_user(&self, user: &User) -> Result<()> {
-        let id = user.id.clone().unwrap_or_default();
+        let id = user.id.clone();
         if self.adapter.get_user(&id).await?.is_none() {
             self.adapter
                 .create_user(AdapterUser {
@@ -214,7 +214,7 @@ impl Sessions {
             .adapter
             .create_session(AdapterSession {
                 session_token: db.new_token(&self.log).into(),
-                user_id: user.id.clone().unwrap_or_default(),
+                user_id: user.id.clone(),
                 expires: Timestamp::from_millis(self.expires_ms(presented.now_ms)),
             })
             .await?;

@@ -362,7 +362,7 @@ impl Callbacks for DemoCallbacks {
 }
 
 fn escape(text: &str) -> String {
-    auth_core::pages::escape_html(text)
+    auth_core::escape_html(text)
 }
 
 /// The home page: the session, and links to sign in, sign out and the protected page.

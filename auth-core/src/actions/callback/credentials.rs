@@ -35,14 +35,21 @@ pub(super) async fn sign_in(
         .authorize(credentials.clone())
         .await?
         .ok_or_else(|| Error::credentials_signin("credentials"))?;
-    let user = User {
-        id: Some(user.id.clone().unwrap_or_else(random::uuid_v4)),
-        ..user
+    // Auth.js: the account keeps the id `authorize` gave (none: empty); the user gets a
+    // random one when it had none.
+    let provider_account_id = user.id.clone();
+    let user = if user.id.is_empty() {
+        User {
+            id: random::uuid_v4(),
+            ..user
+        }
+    } else {
+        user
     };
     let account = Account {
         provider: provider.provider_id().to_owned(),
         kind: ProviderKind::Credentials,
-        provider_account_id: user.id.clone().unwrap_or_default(),
+        provider_account_id,
         extra: serde_json::Map::new(),
     };
     let verified = Verified {

@@ -208,14 +208,18 @@ pub(super) async fn callback(
         .with_source(e)
     })?;
     let user = User {
-        id: Some(random::uuid_v4()),
+        id: random::uuid_v4(),
         email: mapped.email.as_ref().map(|e| e.to_lowercase()),
         ..mapped.clone()
     };
     let account = Account {
         provider: provider.id.clone(),
         kind: provider.kind,
-        provider_account_id: mapped.id.clone().unwrap_or_else(random::uuid_v4),
+        provider_account_id: if mapped.id.is_empty() {
+            random::uuid_v4()
+        } else {
+            mapped.id.clone()
+        },
         extra: tokens.fields,
     };
     let mut verified = Verified {

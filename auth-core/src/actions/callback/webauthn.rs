@@ -122,9 +122,8 @@ async fn store_authenticator(
     user: &User,
 ) -> Result<(), Error> {
     let adapter = provider.adapter.as_ref();
-    let user_id = user
-        .id
-        .as_deref()
+    let user_id = Some(user.id.as_str())
+        .filter(|id| !id.is_empty())
         .ok_or_else(|| auth_error("registered user has no id".to_owned()))?;
     if adapter
         .get_authenticator(&registered.credential_id)

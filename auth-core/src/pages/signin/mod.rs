@@ -7,7 +7,7 @@ use super::{
 
 /// One provider as shown on the sign-in page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SignInProvider<'a> {
+pub(crate) enum SignInProvider<'a> {
     /// OAuth / OIDC: POST form to `signin_url`, button `Sign in with <name>`.
     OAuth {
         /// Provider id (picks the logo shipped with the crate).
@@ -66,7 +66,7 @@ pub enum SignInProvider<'a> {
 
 /// One input of a WebAuthn form.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct WebAuthnInput {
+pub(crate) struct WebAuthnInput {
     /// Form field name (also sent to `webauthn-options` as a query parameter).
     pub name: String,
     /// Label text.
@@ -88,7 +88,7 @@ impl SignInProvider<'_> {
 
 /// One input of a credentials form.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CredentialField {
+pub(crate) struct CredentialField {
     /// Form field name (the credential key); also part of the input id.
     pub name: String,
     /// Label text; defaults to `name`.
@@ -105,7 +105,8 @@ pub struct CredentialField {
 
 impl CredentialField {
     /// A text field with no label (the label falls back to `name`) and no placeholder.
-    pub fn new(name: impl Into<String>) -> Self {
+    #[cfg(test)]
+    pub(crate) fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
             label: None,
@@ -134,7 +135,7 @@ impl CredentialField {
 
 /// What the sign-in page needs.
 #[derive(Debug, Clone, Copy)]
-pub struct SignInPage<'a> {
+pub(crate) struct SignInPage<'a> {
     /// Page theme.
     pub theme: &'a Theme,
     /// CSRF token for the hidden `csrfToken` inputs.
@@ -150,7 +151,7 @@ pub struct SignInPage<'a> {
 }
 
 /// The message shown on the sign-in page for an `error` code (spec §14.2 table).
-pub fn signin_error_message(error: &str) -> &'static str {
+pub(crate) fn signin_error_message(error: &str) -> &'static str {
     match error {
         "Signin" | "OAuthSignin" | "OAuthCallbackError" | "OAuthCreateAccount"
         | "EmailCreateAccount" | "Callback" => "Try signing in with a different account.",
@@ -165,7 +166,7 @@ pub fn signin_error_message(error: &str) -> &'static str {
 }
 
 /// Renders the complete sign-in page (title "Sign In").
-pub fn render_signin(page: &SignInPage<'_>) -> String {
+pub(crate) fn render_signin(page: &SignInPage<'_>) -> String {
     let mut b = String::with_capacity(1024 + page.providers.len() * 512);
     b.push_str("<div class=\"signin\">");
     push_theme_styles(&mut b, page.theme, true);

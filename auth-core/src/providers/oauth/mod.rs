@@ -396,12 +396,12 @@ mod tests {
     fn default_profile_follows_auth_js() {
         let profile = serde_json::json!({"sub": "42", "preferred_username": "octo", "email": "O@x.io", "picture": "p"});
         let user = default_profile(&profile, &TokenSet::default()).expect("profile");
-        assert_eq!(user.id.as_deref(), Some("42"));
+        assert_eq!(user.id, "42");
         assert_eq!(user.name.as_deref(), Some("octo"));
         assert_eq!(user.image.as_deref(), Some("p"));
         let numeric =
             default_profile(&serde_json::json!({"id": 7}), &TokenSet::default()).expect("profile");
-        assert_eq!(numeric.id.as_deref(), Some("7"));
+        assert_eq!(numeric.id, "7");
     }
 
     #[test]

@@ -72,7 +72,7 @@ pub fn default_profile(profile: &Value, _tokens: &TokenSet) -> Result<User> {
         _ => None,
     };
     Ok(User {
-        id: text("sub").or_else(|| text("id")),
+        id: text("sub").or_else(|| text("id")).unwrap_or_default(),
         name: text("name")
             .or_else(|| text("nickname"))
             .or_else(|| text("preferred_username")),

@@ -54,7 +54,7 @@ fn user_name(profile: &Value) -> Option<String> {
 fn profile(profile: &Value, _tokens: &TokenSet) -> Result<User> {
     let email = text(profile, "/email");
     Ok(User {
-        id: Some(account_id(ID, profile, "/sub")?),
+        id: account_id(ID, profile, "/sub")?,
         name: user_name(profile).or_else(|| email.clone()),
         email,
         image: None,

@@ -30,7 +30,7 @@ pub fn bitbucket() -> OAuthProvider {
 
 fn profile(profile: &Value, _tokens: &TokenSet) -> Result<User> {
     Ok(User {
-        id: Some(account_id(ID, profile, "/account_id")?),
+        id: account_id(ID, profile, "/account_id")?,
         name: text(profile, "/display_name").or_else(|| text(profile, "/username")),
         email: None,
         image: text(profile, "/links/avatar/href"),

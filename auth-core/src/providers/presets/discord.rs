@@ -56,6 +56,6 @@ fn profile(profile: &Value, _tokens: &TokenSet) -> Result<User> {
         name: text(profile, "/global_name").or_else(|| text(profile, "/username")),
         email: text(profile, "/email"),
         image: Some(image),
-        id: Some(id),
+        id,
     })
 }

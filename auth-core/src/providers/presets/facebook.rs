@@ -29,7 +29,7 @@ pub fn facebook() -> OAuthProvider {
 
 fn profile(profile: &Value, _tokens: &TokenSet) -> Result<User> {
     Ok(User {
-        id: Some(account_id(ID, profile, "/id")?),
+        id: account_id(ID, profile, "/id")?,
         name: text(profile, "/name"),
         email: text(profile, "/email"),
         image: text(profile, "/picture/data/url"),

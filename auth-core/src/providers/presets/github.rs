@@ -99,7 +99,7 @@ fn verified_email(emails: &Value) -> Option<String> {
 
 fn profile(profile: &Value, _tokens: &TokenSet) -> Result<User> {
     Ok(User {
-        id: Some(account_id(ID, profile, "/id")?),
+        id: account_id(ID, profile, "/id")?,
         name: text(profile, "/name").or_else(|| text(profile, "/login")),
         email: text(profile, "/email"),
         image: text(profile, "/avatar_url"),

@@ -36,7 +36,7 @@ pub fn gitlab_self_managed(base_url: impl AsRef<str>) -> OAuthProvider {
 fn profile(profile: &Value, _tokens: &TokenSet) -> Result<User> {
     let id = text(profile, "/sub").map_or_else(|| account_id(ID, profile, "/id"), Ok)?;
     Ok(User {
-        id: Some(id),
+        id,
         name: text(profile, "/name").or_else(|| text(profile, "/username")),
         email: text(profile, "/email"),
         image: text(profile, "/avatar_url"),

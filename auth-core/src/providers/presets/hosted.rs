@@ -137,7 +137,7 @@ pub fn azure_ad_b2c() -> OAuthProvider {
     OAuthProvider::oidc("azure-ad-b2c", "Azure AD B2C")
         .profile(|p, _| {
             Ok(User {
-                id: Some(account_id("azure-ad-b2c", p, "/sub")?),
+                id: account_id("azure-ad-b2c", p, "/sub")?,
                 name: text(p, "/name").or_else(|| text(p, "/preferred_username")),
                 email: text(p, "/emails/0"),
                 image: None,
@@ -155,7 +155,7 @@ pub fn battlenet() -> OAuthProvider {
     OAuthProvider::oidc("battlenet", "Battle.net")
         .profile(|p, _| {
             Ok(User {
-                id: Some(account_id("battlenet", p, "/sub")?),
+                id: account_id("battlenet", p, "/sub")?,
                 name: text(p, "/battle_tag"),
                 email: None,
                 image: None,
@@ -174,7 +174,7 @@ pub fn beyondidentity() -> OAuthProvider {
     OAuthProvider::oidc("beyondidentity", "Beyond Identity")
         .profile(|p, _| {
             Ok(User {
-                id: Some(account_id("beyondidentity", p, "/sub")?),
+                id: account_id("beyondidentity", p, "/sub")?,
                 name: text(p, "/name"),
                 email: text(p, "/email"),
                 image: None,
@@ -245,7 +245,7 @@ pub fn fusionauth() -> OAuthProvider {
         .checks(checks(true, true, false))
         .profile(|p, _| {
             Ok(User {
-                id: Some(account_id("fusionauth", p, "/sub")?),
+                id: account_id("fusionauth", p, "/sub")?,
                 name: text(p, "/name")
                     .or_else(|| text(p, "/preferred_username"))
                     .or_else(|| joined(p, &["/given_name", "/middle_name", "/family_name"])),
@@ -300,7 +300,7 @@ pub fn logto() -> OAuthProvider {
         .authorization_param("scope", "offline_access openid email profile")
         .profile(|p, _| {
             Ok(User {
-                id: Some(account_id("logto", p, "/sub")?),
+                id: account_id("logto", p, "/sub")?,
                 name: text(p, "/name").or_else(|| text(p, "/username")),
                 email: text(p, "/email"),
                 image: text(p, "/picture"),

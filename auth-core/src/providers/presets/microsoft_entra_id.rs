@@ -146,7 +146,7 @@ pub(super) fn id_token_claims(raw: &str) -> Result<Value> {
 
 fn profile(profile: &Value, _tokens: &TokenSet) -> Result<User> {
     Ok(User {
-        id: Some(account_id(ID, profile, "/sub")?),
+        id: account_id(ID, profile, "/sub")?,
         name: text(profile, "/name"),
         email: text(profile, "/email"),
         image: text(profile, "/picture"),

@@ -377,7 +377,7 @@ fn oidc_profile(
 ) -> impl Fn(&Value, &TokenSet) -> Result<User> + Send + Sync + 'static {
     move |profile, _tokens| {
         Ok(User {
-            id: Some(account_id(provider, profile, "/sub")?),
+            id: account_id(provider, profile, "/sub")?,
             name: text(profile, "/name")
                 .or_else(|| text(profile, "/nickname"))
                 .or_else(|| text(profile, "/preferred_username")),
@@ -486,7 +486,7 @@ fn standard_profile(
     move |profile, _tokens| {
         let id = text(profile, "/sub").map_or_else(|| account_id(provider, profile, "/id"), Ok)?;
         Ok(User {
-            id: Some(id),
+            id,
             name: text(profile, "/name")
                 .or_else(|| text(profile, "/nickname"))
                 .or_else(|| text(profile, "/preferred_username")),

@@ -38,7 +38,7 @@ pub fn reddit() -> OAuthProvider {
 
 fn profile(profile: &Value, _tokens: &TokenSet) -> Result<User> {
     Ok(User {
-        id: Some(account_id(ID, profile, "/id")?),
+        id: account_id(ID, profile, "/id")?,
         name: text(profile, "/name"),
         email: None,
         image: text(profile, "/icon_img").map(|url| url.replace("&amp;", "&")),

@@ -26,7 +26,7 @@ pub fn boxyhq_saml() -> OAuthProvider {
         .authorization_param("provider", "saml")
         .profile(|p, _| {
             Ok(User {
-                id: Some(account_id("boxyhq-saml", p, "/id")?),
+                id: account_id("boxyhq-saml", p, "/id")?,
                 name: joined(p, &["/firstName", "/lastName"]),
                 email: text(p, "/email"),
                 image: None,
@@ -51,7 +51,7 @@ pub fn mastodon() -> OAuthProvider {
     OAuthProvider::oauth("mastodon", "Mastodon")
         .profile(|p, _| {
             Ok(User {
-                id: Some(account_id("mastodon", p, "/id")?),
+                id: account_id("mastodon", p, "/id")?,
                 name: text(p, "/username"),
                 email: None,
                 image: text(p, "/avatar_static"),
@@ -77,7 +77,7 @@ pub fn mattermost() -> OAuthProvider {
         .client_auth(ClientAuth::SecretPost)
         .profile(|p, _| {
             Ok(User {
-                id: Some(account_id("mattermost", p, "/id")?),
+                id: account_id("mattermost", p, "/id")?,
                 name: text(p, "/username").or_else(|| joined(p, &["/first_name", "/last_name"])),
                 email: text(p, "/email"),
                 image: None,
@@ -109,7 +109,7 @@ pub fn netsuite() -> OAuthProvider {
         .checks(STATE)
         .profile(|p, _| {
             Ok(User {
-                id: Some(account_id("netsuite", p, "/id")?),
+                id: account_id("netsuite", p, "/id")?,
                 name: text(p, "/name"),
                 email: text(p, "/email"),
                 image: None,
@@ -192,7 +192,7 @@ fn nextcloud_profile(
                     crate::encoding::encode_component(&id)
                 )
             }),
-            id: Some(id),
+            id,
         })
     }
 }

@@ -33,7 +33,7 @@ pub fn atlassian() -> OAuthProvider {
     .checks(STATE)
     .profile(|p, _| {
         Ok(User {
-            id: Some(account_id("atlassian", p, "/account_id")?),
+            id: account_id("atlassian", p, "/account_id")?,
             name: text(p, "/name"),
             email: text(p, "/email"),
             image: text(p, "/picture"),
@@ -66,7 +66,7 @@ pub fn azure_devops() -> OAuthProvider {
     .authorization_param("scope", "vso.profile")
     .profile(|p, _| {
         Ok(User {
-            id: Some(account_id("azure-devops", p, "/id")?),
+            id: account_id("azure-devops", p, "/id")?,
             name: text(p, "/displayName"),
             email: text(p, "/emailAddress"),
             image: text(p, "/coreAttributes/Avatar/value/value")
@@ -100,7 +100,7 @@ pub fn bankid_no() -> OAuthProvider {
         }))
         .profile(|p, _| {
             Ok(User {
-                id: Some(account_id("bankid-no", p, "/sub")?),
+                id: account_id("bankid-no", p, "/sub")?,
                 name: text(p, "/name"),
                 email: text(p, "/email"),
                 image: None,
@@ -163,7 +163,7 @@ pub fn box_com() -> OAuthProvider {
     )
     .profile(|p, _| {
         Ok(User {
-            id: Some(account_id("box", p, "/id")?),
+            id: account_id("box", p, "/id")?,
             name: text(p, "/name"),
             email: text(p, "/login"),
             image: text(p, "/avatar_url"),
@@ -189,7 +189,7 @@ pub fn click_up() -> OAuthProvider {
     .checks(STATE)
     .profile(|p, _| {
         Ok(User {
-            id: Some(account_id("click-up", p, "/user/id")?),
+            id: account_id("click-up", p, "/user/id")?,
             name: text(p, "/user/username"),
             email: None,
             image: text(p, "/user/profilePicture"),
@@ -214,7 +214,7 @@ pub fn coinbase() -> OAuthProvider {
     )
     .profile(|p, _| {
         Ok(User {
-            id: Some(account_id("coinbase", p, "/data/id")?),
+            id: account_id("coinbase", p, "/data/id")?,
             name: text(p, "/data/name"),
             email: text(p, "/data/email"),
             image: text(p, "/data/avatar_url"),
@@ -251,7 +251,7 @@ pub fn dropbox() -> OAuthProvider {
     }))
     .profile(|p, _| {
         Ok(User {
-            id: Some(account_id("dropbox", p, "/account_id")?),
+            id: account_id("dropbox", p, "/account_id")?,
             name: text(p, "/name/display_name"),
             email: text(p, "/email"),
             image: text(p, "/profile_photo_url"),
@@ -287,7 +287,7 @@ pub fn eventbrite() -> OAuthProvider {
             })
             .and_then(|e| text(e, "/email"));
         Ok(User {
-            id: Some(account_id("eventbrite", p, "/id")?),
+            id: account_id("eventbrite", p, "/id")?,
             name: text(p, "/name"),
             email,
             image: text(p, "/image_id").map(|image| {
@@ -316,7 +316,7 @@ pub fn figma() -> OAuthProvider {
     .checks(STATE)
     .profile(|p, _| {
         Ok(User {
-            id: Some(account_id("figma", p, "/id")?),
+            id: account_id("figma", p, "/id")?,
             name: text(p, "/handle"),
             email: text(p, "/email"),
             image: text(p, "/img_url"),
@@ -341,7 +341,7 @@ pub fn freshbooks() -> OAuthProvider {
     )
     .profile(|p, _| {
         Ok(User {
-            id: Some(account_id("freshbooks", p, "/response/id")?),
+            id: account_id("freshbooks", p, "/response/id")?,
             name: joined(p, &["/response/first_name", "/response/last_name"]),
             email: text(p, "/response/email"),
             image: None,

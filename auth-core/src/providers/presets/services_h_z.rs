@@ -37,7 +37,7 @@ pub fn hubspot() -> OAuthProvider {
     }))
     .profile(|p, _| {
         Ok(User {
-            id: Some(account_id("hubspot", p, "/user_id")?),
+            id: account_id("hubspot", p, "/user_id")?,
             name: text(p, "/user"),
             email: text(p, "/user"),
             image: None,
@@ -75,7 +75,7 @@ pub fn mailchimp() -> OAuthProvider {
     )
     .profile(|p, _| {
         Ok(User {
-            id: Some(account_id("mailchimp", p, "/login/login_id")?),
+            id: account_id("mailchimp", p, "/login/login_id")?,
             name: text(p, "/accountname"),
             email: text(p, "/login/email"),
             image: None,
@@ -100,7 +100,7 @@ pub fn netlify() -> OAuthProvider {
     )
     .profile(|p, _| {
         Ok(User {
-            id: Some(account_id("netlify", p, "/id")?),
+            id: account_id("netlify", p, "/id")?,
             name: text(p, "/full_name"),
             email: text(p, "/email"),
             image: text(p, "/avatar_url"),
@@ -144,7 +144,7 @@ pub fn notion() -> OAuthProvider {
     }))
     .profile(|p, _| {
         Ok(User {
-            id: Some(account_id("notion", p, "/id")?),
+            id: account_id("notion", p, "/id")?,
             name: text(p, "/name"),
             email: text(p, "/person/email"),
             image: text(p, "/avatar_url"),
@@ -168,7 +168,7 @@ pub fn pipedrive() -> OAuthProvider {
     )
     .profile(|p, _| {
         Ok(User {
-            id: Some(account_id("pipedrive", p, "/data/id")?),
+            id: account_id("pipedrive", p, "/data/id")?,
             name: text(p, "/data/name"),
             email: text(p, "/data/email"),
             image: text(p, "/data/icon_url"),
@@ -201,7 +201,7 @@ pub fn simplelogin() -> OAuthProvider {
         .issuer("https://app.simplelogin.io")
         .profile(|p, _| {
             Ok(User {
-                id: Some(account_id("simplelogin", p, "/sub")?),
+                id: account_id("simplelogin", p, "/sub")?,
                 name: text(p, "/name"),
                 email: text(p, "/email"),
                 image: text(p, "/avatar_url"),
@@ -247,7 +247,7 @@ pub fn todoist() -> OAuthProvider {
     }))
     .profile(|p, _| {
         Ok(User {
-            id: Some(account_id("todoist", p, "/id")?),
+            id: account_id("todoist", p, "/id")?,
             name: text(p, "/full_name"),
             email: text(p, "/email"),
             image: text(p, "/avatar_big"),
@@ -289,7 +289,7 @@ pub fn webex() -> OAuthProvider {
     .authorization_param("scope", "spark:kms spark:people_read")
     .profile(|p, _| {
         Ok(User {
-            id: Some(account_id("webex", p, "/id")?),
+            id: account_id("webex", p, "/id")?,
             name: text(p, "/displayName"),
             email: text(p, "/emails/0"),
             image: text(p, "/avatar"),
@@ -316,7 +316,7 @@ pub fn workos() -> OAuthProvider {
     .client_auth(ClientAuth::SecretPost)
     .profile(|p, _| {
         Ok(User {
-            id: Some(account_id("workos", p, "/id")?),
+            id: account_id("workos", p, "/id")?,
             name: joined(p, &["/first_name", "/last_name"]),
             email: text(p, "/email"),
             image: text(p, "/raw_attributes/picture"),
@@ -341,7 +341,7 @@ pub fn zoho() -> OAuthProvider {
     )
     .profile(|p, _| {
         Ok(User {
-            id: Some(account_id("zoho", p, "/ZUID")?),
+            id: account_id("zoho", p, "/ZUID")?,
             name: joined(p, &["/First_Name", "/Last_Name"]),
             email: text(p, "/Email"),
             image: None,
@@ -366,7 +366,7 @@ pub fn zoom() -> OAuthProvider {
     )
     .profile(|p, _| {
         Ok(User {
-            id: Some(account_id("zoom", p, "/id")?),
+            id: account_id("zoom", p, "/id")?,
             name: joined(p, &["/first_name", "/last_name"]),
             email: text(p, "/email"),
             image: text(p, "/pic_url"),

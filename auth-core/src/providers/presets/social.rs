@@ -29,7 +29,7 @@ pub fn forty_two_school() -> OAuthProvider {
     .authorization_param("scope", "public")
     .profile(|p, _| {
         Ok(User {
-            id: Some(account_id("42-school", p, "/id")?),
+            id: account_id("42-school", p, "/id")?,
             name: text(p, "/usual_full_name"),
             email: text(p, "/email"),
             image: text(p, "/image/link"),
@@ -95,11 +95,7 @@ fn bungie_at(api_key: Option<String>) -> OAuthProvider {
             format!("https://www.bungie.net{slash}{path}")
         });
         Ok(User {
-            id: Some(account_id(
-                "bungie",
-                p,
-                "/Response/bungieNetUser/membershipId",
-            )?),
+            id: account_id("bungie", p, "/Response/bungieNetUser/membershipId")?,
             name: text(p, "/Response/bungieNetUser/displayName"),
             email: None,
             image: picture,
@@ -125,7 +121,7 @@ pub fn concept2() -> OAuthProvider {
     .authorization_param("scope", "user:read,results:write")
     .profile(|p, _| {
         Ok(User {
-            id: Some(account_id("concept2", p, "/data/id")?),
+            id: account_id("concept2", p, "/data/id")?,
             name: text(p, "/data/username"),
             email: text(p, "/data/email"),
             image: text(p, "/data/profile_image"),
@@ -152,7 +148,7 @@ pub fn dribbble() -> OAuthProvider {
     .authorization_param("scope", "public")
     .profile(|p, _| {
         Ok(User {
-            id: Some(account_id("dribbble", p, "/id")?),
+            id: account_id("dribbble", p, "/id")?,
             name: text(p, "/name"),
             email: text(p, "/email"),
             image: text(p, "/avatar_url"),
@@ -184,7 +180,7 @@ pub fn eveonline() -> OAuthProvider {
             image: Some(format!(
                 "https://image.eveonline.com/Character/{id}_128.jpg"
             )),
-            id: Some(id),
+            id,
         })
     })
     .style(style(None, None))
@@ -206,7 +202,7 @@ pub fn faceit() -> OAuthProvider {
     )
     .profile(|p, _| {
         Ok(User {
-            id: Some(account_id("faceit", p, "/guid")?),
+            id: account_id("faceit", p, "/guid")?,
             name: text(p, "/name"),
             email: text(p, "/email"),
             image: text(p, "/picture"),
@@ -252,7 +248,7 @@ pub fn foursquare() -> OAuthProvider {
             _ => None,
         };
         Ok(User {
-            id: Some(account_id("foursquare", p, "/response/user/id")?),
+            id: account_id("foursquare", p, "/response/user/id")?,
             name: joined(user, &["/firstName", "/lastName"]),
             email: text(user, "/contact/email"),
             image,
@@ -278,7 +274,7 @@ pub fn instagram() -> OAuthProvider {
     .client_auth(ClientAuth::SecretPost)
     .profile(|p, _| {
         Ok(User {
-            id: Some(account_id("instagram", p, "/id")?),
+            id: account_id("instagram", p, "/id")?,
             name: text(p, "/username"),
             email: None,
             image: None,
@@ -305,7 +301,7 @@ pub fn kakao() -> OAuthProvider {
     .client_auth(ClientAuth::SecretPost)
     .profile(|p, _| {
         Ok(User {
-            id: Some(account_id("kakao", p, "/id")?),
+            id: account_id("kakao", p, "/id")?,
             name: text(p, "/kakao_account/profile/nickname"),
             email: text(p, "/kakao_account/email"),
             image: text(p, "/kakao_account/profile/profile_image_url"),

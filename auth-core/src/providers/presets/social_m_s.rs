@@ -42,7 +42,7 @@ pub fn medium() -> OAuthProvider {
     )
     .profile(|p, _| {
         Ok(User {
-            id: Some(account_id("medium", p, "/data/id")?),
+            id: account_id("medium", p, "/data/id")?,
             name: text(p, "/data/name"),
             email: None,
             image: text(p, "/data/imageUrl"),
@@ -66,7 +66,7 @@ pub fn naver() -> OAuthProvider {
     )
     .profile(|p, _| {
         Ok(User {
-            id: Some(account_id("naver", p, "/response/id")?),
+            id: account_id("naver", p, "/response/id")?,
             name: text(p, "/response/nickname"),
             email: text(p, "/response/email"),
             image: text(p, "/response/profile_image"),
@@ -90,7 +90,7 @@ pub fn osu() -> OAuthProvider {
     )
     .profile(|p, _| {
         Ok(User {
-            id: Some(account_id("osu", p, "/id")?),
+            id: account_id("osu", p, "/id")?,
             name: text(p, "/username"),
             email: None,
             image: text(p, "/avatar_url"),
@@ -117,7 +117,7 @@ pub fn patreon() -> OAuthProvider {
     .authorization_param("scope", "identity identity[email]")
     .profile(|p, _| {
         Ok(User {
-            id: Some(account_id("patreon", p, "/data/id")?),
+            id: account_id("patreon", p, "/data/id")?,
             name: text(p, "/data/attributes/full_name"),
             email: text(p, "/data/attributes/email"),
             image: text(p, "/data/attributes/image_url"),
@@ -143,7 +143,7 @@ pub fn pinterest() -> OAuthProvider {
     .authorization_param("scope", "user_accounts:read")
     .profile(|p, _| {
         Ok(User {
-            id: Some(account_id("pinterest", p, "/username")?),
+            id: account_id("pinterest", p, "/username")?,
             name: text(p, "/username"),
             email: None,
             image: text(p, "/profile_image"),
@@ -187,7 +187,7 @@ pub fn strava() -> OAuthProvider {
     .client_auth(ClientAuth::SecretPost)
     .profile(|p, _| {
         Ok(User {
-            id: Some(account_id("strava", p, "/id")?),
+            id: account_id("strava", p, "/id")?,
             name: joined(p, &["/firstname", "/lastname"]),
             email: None,
             image: text(p, "/profile"),

@@ -34,7 +34,7 @@ pub fn threads() -> OAuthProvider {
     .profile(|p, _| {
         let user = p.get("data").filter(|d| d.is_object()).unwrap_or(p);
         Ok(User {
-            id: Some(account_id("threads", user, "/id")?),
+            id: account_id("threads", user, "/id")?,
             name: text(user, "/username"),
             email: None,
             image: text(user, "/threads_profile_picture_url"),
@@ -66,7 +66,7 @@ pub fn tiktok() -> OAuthProvider {
     .client_auth(ClientAuth::SecretPost)
     .profile(|p, _| {
         Ok(User {
-            id: Some(account_id("tiktok", p, "/data/user/open_id")?),
+            id: account_id("tiktok", p, "/data/user/open_id")?,
             name: text(p, "/data/user/display_name"),
             email: None,
             image: text(p, "/data/user/avatar_url"),
@@ -96,7 +96,7 @@ pub fn trakt() -> OAuthProvider {
     )
     .profile(|p, _| {
         Ok(User {
-            id: Some(account_id("trakt", p, "/ids/slug")?),
+            id: account_id("trakt", p, "/ids/slug")?,
             name: text(p, "/name"),
             email: None,
             image: text(p, "/images/avatar/full"),
@@ -158,7 +158,7 @@ pub fn vk() -> OAuthProvider {
     }))
     .profile(|p, _| {
         Ok(User {
-            id: Some(account_id("vk", p, "/id")?),
+            id: account_id("vk", p, "/id")?,
             name: joined(p, &["/first_name", "/last_name"]),
             email: text(p, "/email"),
             image: text(p, "/photo_100"),
@@ -214,7 +214,7 @@ pub fn wechat() -> OAuthProvider {
     }))
     .profile(|p, _| {
         Ok(User {
-            id: Some(account_id("wechat", p, "/unionid")?),
+            id: account_id("wechat", p, "/unionid")?,
             name: text(p, "/nickname"),
             email: None,
             image: text(p, "/headimgurl"),
@@ -244,7 +244,7 @@ pub fn wikimedia() -> OAuthProvider {
     )
     .profile(|p, _| {
         Ok(User {
-            id: Some(account_id("wikimedia", p, "/sub")?),
+            id: account_id("wikimedia", p, "/sub")?,
             name: text(p, "/username"),
             email: text(p, "/email"),
             image: None,
@@ -269,7 +269,7 @@ pub fn wordpress() -> OAuthProvider {
     )
     .profile(|p, _| {
         Ok(User {
-            id: Some(account_id("wordpress", p, "/ID")?),
+            id: account_id("wordpress", p, "/ID")?,
             name: text(p, "/display_name"),
             email: text(p, "/email"),
             image: text(p, "/avatar_URL"),
@@ -300,7 +300,7 @@ pub fn yandex() -> OAuthProvider {
 fn yandex_profile(p: &Value, _tokens: &TokenSet) -> Result<User> {
     let empty = p.get("is_avatar_empty").and_then(Value::as_bool) == Some(true);
     Ok(User {
-        id: Some(account_id("yandex", p, "/id")?),
+        id: account_id("yandex", p, "/id")?,
         name: text(p, "/display_name")
             .or_else(|| text(p, "/real_name"))
             .or_else(|| text(p, "/first_name")),

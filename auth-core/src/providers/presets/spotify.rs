@@ -29,7 +29,7 @@ pub fn spotify() -> OAuthProvider {
 
 fn profile(profile: &Value, _tokens: &TokenSet) -> Result<User> {
     Ok(User {
-        id: Some(account_id(ID, profile, "/id")?),
+        id: account_id(ID, profile, "/id")?,
         name: text(profile, "/display_name"),
         email: text(profile, "/email"),
         image: text(profile, "/images/0/url"),

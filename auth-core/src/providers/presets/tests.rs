@@ -471,7 +471,7 @@ async fn github_never_uses_an_unverified_email_and_survives_a_refused_emails_req
             b"{\"message\":\"Not Found\"}".to_vec(),
         );
     let profile = fetch(&token, &client).await.expect("the profile");
-    assert_eq!(map(&p, &profile).id.as_deref(), Some("583231"));
+    assert_eq!(map(&p, &profile).id, "583231");
     assert_eq!(map(&p, &profile).email, None);
 
     // A refused profile request, or no access token, fails the sign-in.
@@ -1133,7 +1133,7 @@ fn zitadel_preset() {
 
 fn user(id: &str, name: Option<&str>, email: Option<&str>, image: Option<&str>) -> User {
     User {
-        id: Some(id.to_owned()),
+        id: id.to_owned(),
         name: name.map(str::to_owned),
         email: email.map(str::to_owned),
         image: image.map(str::to_owned),

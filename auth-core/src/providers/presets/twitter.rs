@@ -37,7 +37,7 @@ pub fn twitter() -> OAuthProvider {
 
 fn profile(profile: &Value, _tokens: &TokenSet) -> Result<User> {
     Ok(User {
-        id: Some(account_id(ID, profile, "/data/id")?),
+        id: account_id(ID, profile, "/data/id")?,
         name: text(profile, "/data/name"),
         email: text(profile, "/data/email"),
         image: text(profile, "/data/profile_image_url"),
