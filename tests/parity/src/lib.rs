@@ -27,7 +27,7 @@ pub mod scenarios;
 use std::future::Future;
 
 use auth_core::{
-    Auth, SessionOptions, SessionStrategy,
+    Auth, SessionStrategy,
     adapter::MemoryAdapter,
     clock::FixedClock,
     mail::{Mailer, SendFuture, VerificationMessage},
@@ -67,10 +67,7 @@ impl Mailer for Discard {
 pub fn auth() -> Auth {
     example_demo::config_from(|name| (name == "AUTH_SECRET").then(|| SECRET.to_owned()))
         .adapter(MemoryAdapter::default())
-        .session(SessionOptions {
-            strategy: Some(SessionStrategy::Jwt),
-            ..SessionOptions::default()
-        })
+        .session_strategy(SessionStrategy::Jwt)
         .provider(EmailProvider::new(Discard))
         .clock(FixedClock::at_secs(NOW_SECS))
         .build()

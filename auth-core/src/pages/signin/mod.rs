@@ -119,7 +119,7 @@ impl CredentialField {
     /// The `autocomplete` the sign-in page gives the input: the field's own, else
     /// `current-password` for a password, `username` for a text or email input named
     /// `username` or `email` (so password managers fill the pair), else none.
-    pub fn autocomplete_or_default(&self) -> Option<&str> {
+    pub(crate) fn autocomplete_or_default(&self) -> Option<&str> {
         if let Some(own) = self.autocomplete.as_deref() {
             return Some(own);
         }
