@@ -211,8 +211,9 @@ mod tests {
         };
         session.extra.insert("role".into(), "admin".into());
         let body = |s: Option<&Session>| AuthResponse::session(s).into_http(false).into_body();
-        let via_value =
-            |s: &Session| serde_json::to_vec(&serde_json::to_value(s).unwrap()).unwrap();
+        let via_value = |s: &Session| {
+            serde_json::to_vec(&serde_json::to_value(s).expect("a value")).expect("JSON")
+        };
         assert_eq!(body(Some(&session)), via_value(&session));
         assert_eq!(&body(None)[..], b"null");
         // A repeated key takes the Value's path: one `expires`, as before.
