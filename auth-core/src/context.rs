@@ -24,8 +24,8 @@ pub(crate) struct RequestContext<'a> {
     pub(crate) action: Action,
     pub(crate) provider: Option<&'a PreparedProvider>,
     pub(crate) origin: Origin,
-    /// The request's own URL (origin, path and query).
-    pub(crate) url: String,
+    /// The request's path and query (see [`RequestContext::url`]).
+    pub(crate) path_and_query: String,
     pub(crate) headers: HeaderMap,
     pub(crate) cookies: RequestCookies,
     /// The session cookie chunks of the request.
@@ -125,7 +125,7 @@ impl<'a> RequestContext<'a> {
             method: parts.method,
             action: parts.action,
             provider,
-            url: format!("{}{}", parts.origin.url, parts.path_and_query),
+            path_and_query: parts.path_and_query,
             origin: parts.origin,
             headers: parts.headers,
             cookies,
@@ -154,6 +154,11 @@ impl<'a> RequestContext<'a> {
             cookies: &self.session,
             now_ms: self.now_ms,
         }
+    }
+
+    /// The request's own URL (origin, path and query), built only by the actions that show it.
+    pub(crate) fn url(&self) -> String {
+        format!("{}{}", self.origin.url, self.path_and_query)
     }
 
     /// `ORIGIN + BASE + "/" + action`.

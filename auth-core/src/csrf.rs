@@ -24,15 +24,33 @@ pub(crate) struct CsrfState {
 
 /// `sha256hex(token + secret)`.
 pub(crate) fn hash(token: &str, joined_secret: &Secret) -> String {
+    let hex = hash_hex(token, joined_secret);
+    // Hex digits are ASCII.
+    String::from_utf8_lossy(&hex).into_owned()
+}
+
+/// `sha256hex(token + secret)` on the stack (the check of every request's cookie).
+fn hash_hex(token: &str, joined_secret: &Secret) -> [u8; 64] {
     let mut hasher = Sha256::new();
     hasher.update(token.as_bytes());
     hasher.update(joined_secret.expose().as_bytes());
-    hex(&hasher.finalize())
+    let mut out = [0; 64];
+    hex_into(&hasher.finalize(), &mut out);
+    out
+}
+
+const DIGITS: &[u8; 16] = b"0123456789abcdef";
+
+/// Writes lowercase hex of `bytes` into the start of `out` (twice as long).
+fn hex_into(bytes: &[u8], out: &mut [u8]) {
+    for (b, pair) in bytes.iter().zip(out.chunks_exact_mut(2)) {
+        pair[0] = DIGITS[usize::from(b >> 4)];
+        pair[1] = DIGITS[usize::from(b & 15)];
+    }
 }
 
 /// Lowercase hex.
 pub(crate) fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(bytes.len() * 2);
     for b in bytes {
         out.push(char::from(DIGITS[usize::from(b >> 4)]));
@@ -50,8 +68,8 @@ pub(crate) fn resolve(
     joined_secret: &Secret,
 ) -> CsrfState {
     if let Some((token, cookie_hash)) = cookie.and_then(|c| c.split_once('|')) {
-        let expected = hash(token, joined_secret);
-        if constant_time_eq(expected.as_bytes(), cookie_hash.as_bytes()) {
+        let expected = hash_hex(token, joined_secret);
+        if constant_time_eq(&expected, cookie_hash.as_bytes()) {
             let verified = is_post
                 && submitted.is_some_and(|s| constant_time_eq(s.as_bytes(), token.as_bytes()));
             return CsrfState {

@@ -11,13 +11,15 @@ use http::{
 };
 use serde_json::Value;
 
-use crate::cookies::SetCookie;
+use crate::{cookies::SetCookie, model::Session};
 
 /// The body of an internal response.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum ResponseBody {
     Empty,
     Json(Value),
+    /// JSON already serialised (the session, written without a `Value` in between).
+    JsonBytes(Vec<u8>),
     Html(String),
     /// A static JavaScript file.
     Script(&'static str),
@@ -46,6 +48,20 @@ impl AuthResponse {
 
     pub(crate) fn json(value: Value) -> Self {
         Self::new(StatusCode::OK, ResponseBody::Json(value))
+    }
+
+    /// The session as JSON (`null` for none), serialised straight from the struct. A session
+    /// whose extra fields repeat `user` or `expires` goes through a `Value`, which keeps one of
+    /// each as before.
+    pub(crate) fn session(session: Option<&Session>) -> Self {
+        let bytes = match session {
+            Some(s) if s.extra.contains_key("user") || s.extra.contains_key("expires") => {
+                serde_json::to_value(s).and_then(|v| serde_json::to_vec(&v))
+            }
+            session => serde_json::to_vec(&session),
+        };
+        let body = bytes.map_or(ResponseBody::Json(Value::Null), ResponseBody::JsonBytes);
+        Self::new(StatusCode::OK, body)
     }
 
     pub(crate) fn html(status: StatusCode, html: String) -> Self {
@@ -131,6 +147,10 @@ impl AuthResponse {
                 headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
                 Bytes::from(serde_json::to_vec(&value).unwrap_or_else(|_| b"null".to_vec()))
             }
+            ResponseBody::JsonBytes(bytes) => {
+                headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+                Bytes::from(bytes)
+            }
             ResponseBody::Html(html) => {
                 headers.insert(CONTENT_TYPE, HeaderValue::from_static("text/html"));
                 // The built-in pages hold forms (sign in, sign out, confirm a link): no site may
@@ -181,6 +201,31 @@ fn status_json(status: StatusCode, body: &'static str) -> Response<Bytes> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sessions_serialise_as_their_value_would() {
+        let mut session = Session {
+            user: None,
+            expires: "2030-01-01T00:00:00.000Z".into(),
+            extra: serde_json::Map::new(),
+        };
+        session.extra.insert("role".into(), "admin".into());
+        let body = |s: Option<&Session>| AuthResponse::session(s).into_http(false).into_body();
+        let via_value = |s: &Session| {
+            serde_json::to_vec(&serde_json::to_value(s).expect("a value")).expect("JSON")
+        };
+        assert_eq!(body(Some(&session)), via_value(&session));
+        assert_eq!(&body(None)[..], b"null");
+        // A repeated key takes the Value's path: one `expires`, as before.
+        session.extra.insert("expires".into(), "never".into());
+        assert_eq!(body(Some(&session)), via_value(&session));
+        assert_eq!(
+            String::from_utf8_lossy(&body(Some(&session)))
+                .matches("expires")
+                .count(),
+            1
+        );
+    }
 
     #[test]
     fn return_redirect_mode_keeps_headers_and_gives_json() {

@@ -6,7 +6,7 @@ use crate::{context::RequestContext, encoding::encode_component, pages, response
 
 pub(super) fn verify_request(ctx: &RequestContext<'_>) -> AuthResponse {
     if let Some(custom) = &ctx.auth.pages.verify_request {
-        let query = ctx.url.split_once('?').map(|(_, q)| q);
+        let query = ctx.path_and_query.split_once('?').map(|(_, q)| q);
         let location = match query {
             Some(q) => format!("{custom}?{q}"),
             None => custom.clone(),

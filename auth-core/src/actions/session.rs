@@ -18,5 +18,5 @@ pub(super) async fn update(ctx: &RequestContext<'_>) -> Result<AuthResponse, Err
 
 async fn respond(ctx: &RequestContext<'_>, why: Refresh<'_>) -> AuthResponse {
     let answer = ctx.auth.sessions.respond(&ctx.presented(), why).await;
-    AuthResponse::json(answer.body).cookies(answer.cookies)
+    AuthResponse::session(answer.session.as_ref()).cookies(answer.cookies)
 }

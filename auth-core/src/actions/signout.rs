@@ -9,7 +9,7 @@ pub(super) fn page(ctx: &RequestContext<'_>) -> AuthResponse {
     if let Some(custom) = &ctx.auth.pages.sign_out {
         return AuthResponse::redirect(custom.clone());
     }
-    let html = pages::render_signout(&ctx.auth.theme, &ctx.url, &ctx.csrf.token);
+    let html = pages::render_signout(&ctx.auth.theme, &ctx.url(), &ctx.csrf.token);
     AuthResponse::html(StatusCode::OK, html)
 }
 

@@ -320,6 +320,7 @@ impl Auth {
         let response = self.run(parts).await?;
         let body = match response.body {
             response::ResponseBody::Json(value) => Some(value),
+            response::ResponseBody::JsonBytes(bytes) => serde_json::from_slice(&bytes).ok(),
             _ => None,
         };
         Ok(ServerAction {

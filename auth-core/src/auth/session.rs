@@ -77,7 +77,7 @@ impl Auth {
             .respond(&presented, crate::session::Refresh::Read)
             .await;
         KeptAlive {
-            session: serde_json::from_value(answer.body).ok().flatten(),
+            session: answer.session,
             cookies: answer.cookies,
         }
     }

@@ -157,9 +157,6 @@ impl Sessions {
                 return SessionAnswer::none(Vec::new());
             }
         };
-        let Ok(body) = serde_json::to_value(&*found) else {
-            return SessionAnswer::none(Vec::new());
-        };
         let mut cookie = SetCookie::new(self.cookie(presented.secure), raw);
         cookie.expires = Some(self.expires_ms(presented.now_ms));
         let event = SessionEvent {
@@ -168,7 +165,7 @@ impl Sessions {
         };
         log_event(&self.log, "session", self.events.session(event).await);
         SessionAnswer {
-            body,
+            session: Some(*found),
             cookies: vec![cookie],
         }
     }

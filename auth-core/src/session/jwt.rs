@@ -5,7 +5,6 @@ use crate::{
     callbacks::{JwtParams, JwtTrigger, SessionEvent, SessionParams, SignOutEvent, log_event},
     clock::iso8601,
     cookies::SetCookie,
-    error::{Error, ErrorKind},
     model::{Session, Token},
 };
 
@@ -99,15 +98,15 @@ impl Sessions {
             return Ok(SessionAnswer::none(presented.cookies.clear(spec)));
         };
         let cookies = self.issue(presented, &token).await?;
-        let body = serde_json::to_value(&session).map_err(|e| {
-            Error::new(ErrorKind::JwtSessionError, "the session is not JSON").with_source(e)
-        })?;
         let event = SessionEvent {
             session: &session,
             token: Some(&token),
         };
         log_event(&self.log, "session", self.events.session(event).await);
-        Ok(SessionAnswer { body, cookies })
+        Ok(SessionAnswer {
+            session: Some(session),
+            cookies,
+        })
     }
 
     /// The session and token of `raw` for the application; problems are logged at debug.

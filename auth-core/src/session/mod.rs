@@ -90,16 +90,16 @@ pub(crate) enum Refresh<'a> {
     Update(Option<&'a Value>),
 }
 
-/// The answer of `GET`/`POST /session`: the session as JSON (`null` for none) and its cookies.
+/// The answer of `GET`/`POST /session`: the session (`null` for none) and its cookies.
 pub(crate) struct SessionAnswer {
-    pub(crate) body: Value,
+    pub(crate) session: Option<Session>,
     pub(crate) cookies: Vec<SetCookie>,
 }
 
 impl SessionAnswer {
     fn none(cookies: Vec<SetCookie>) -> Self {
         Self {
-            body: Value::Null,
+            session: None,
             cookies,
         }
     }

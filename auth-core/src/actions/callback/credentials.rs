@@ -28,7 +28,7 @@ pub(super) async fn sign_in(
     let credentials = Credentials {
         fields: ctx.body.clone(),
         headers: ctx.headers.clone(),
-        url: ctx.url.clone(),
+        url: ctx.url(),
     };
     let user = credentials_provider
         .authorize
