@@ -4,7 +4,8 @@
 //!   clippy with `-D warnings`, docs with `-D warnings`, every test (all with
 //!   `--all-features`). The tests get real parts, installed when missing: a throw-away
 //!   PostgreSQL ([`postgres`]), the `oidc-provider` OpenID provider ([`oidc`]), an `aiosmtpd`
-//!   SMTP sink writing to a Maildir ([`smtp`]) and curl.
+//!   SMTP sink writing to a Maildir ([`smtp`]) and curl; the doctests (each library crate's
+//!   README and the workspace README among them); last, `cargo package` of the library crates.
 //! - `layers`: the layering check alone ([`layers`]): auth-core's top-level modules must not
 //!   depend on each other in a cycle; prints the cycles, or the layers when there is none.
 //! - `services [minutes]`: start the real parts the tests use and print the environment that points the
@@ -152,6 +153,27 @@ fn ci() -> Result<(), String> {
         test_env,
     )?;
     drop(services);
+    // The library crates as they would be published, each built from its packaged files
+    // alone (a README or file outside the package, a path dependency without a version,
+    // fails here). The examples, auth-parity and xtask are `publish = false`: their path
+    // dependencies on other unpublished crates cannot be packaged.
+    step(
+        "package",
+        &cargo,
+        &[
+            "package",
+            "--workspace",
+            "--exclude",
+            "example-*",
+            "--exclude",
+            "auth-parity",
+            "--exclude",
+            "xtask",
+            "--locked",
+            "--allow-dirty",
+        ],
+        &[],
+    )?;
     eprintln!("\nxtask ci: all steps passed");
     Ok(())
 }
