@@ -39,8 +39,6 @@ use crate::{
     integration::{forbidden, path_and_query},
 };
 
-/// The body of the `403` answer to a signed-in user the rule refuses.
-
 /// What a rule decides for one request.
 #[non_exhaustive]
 pub enum Decision {

@@ -92,14 +92,12 @@ async fn sign_in(tenants: &AuthResolver, host: &str) -> String {
     .await;
     assert_eq!(r.status, StatusCode::FOUND, "{host}: {}", r.body);
     assert_eq!(r.location(), Some(&*format!("http://{host}")));
-    let session = r
-        .set_cookies
+    r.set_cookies
         .iter()
         .find(|c| c.starts_with("authjs.session-token="))
         .and_then(|c| c.split(';').next())
         .expect("a session cookie")
-        .to_owned();
-    session
+        .to_owned()
 }
 
 #[tokio::test]

@@ -177,9 +177,9 @@ async fn the_scenarios_exercise_what_they_name() {
     }
     assert!(admin[13].body.contains("Only admins"), "{}", admin[13].body);
     // Cross-site logouts (after signing in again at 20, 21) are refused; the session stays.
-    for refused in 22..25 {
-        assert_eq!(admin[refused].body, r#"{"error":"Forbidden"}"#);
-        assert!(admin[refused].set_cookies.is_empty(), "nothing cleared");
+    for refused in &admin[22..25] {
+        assert_eq!(refused.body, r#"{"error":"Forbidden"}"#);
+        assert!(refused.set_cookies.is_empty(), "nothing cleared");
     }
     assert!(admin[25].body.contains("Alice"), "{}", admin[25].body);
     assert_eq!(admin[26].session, Some(Value::Null), "a same-origin logout");
