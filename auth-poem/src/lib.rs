@@ -6,22 +6,24 @@ use auth_core::{
     Auth, Session,
     gate::{Gate, Gated},
     integration::{self, base_path_tails},
+    resolver::AuthSource,
 };
 use bytes::Bytes;
 use http_body_util::combinators::BoxBody;
 use poem::{
-    Endpoint, EndpointExt, FromRequest, IntoResponse, Middleware, Request, RequestBody, Response,
-    Route,
+    Endpoint, FromRequest, IntoResponse, Middleware, Request, RequestBody, Response, Route,
     error::{NotFoundError, ResponseError},
     http::{StatusCode, Uri},
-    middleware::AddDataEndpoint,
 };
 
 /// Adds Auth.js to a route tree.
 pub trait AuthRouteExt {
-    /// Mounts the [`AuthEndpoint`] at the base path and adds `auth` as data for the extractors
-    /// of every route (so call it last).
-    fn with_auth(self, auth: Auth) -> AddDataEndpoint<Route, Auth>;
+    /// Mounts the [`AuthEndpoint`] at the base path and adds the request's [`Auth`] as data
+    /// for the extractors (and `Data<&Auth>`) of every route (so call it last).
+    ///
+    /// Given an [`AuthResolver`](auth_core::resolver::AuthResolver), each request gets the
+    /// `Auth` of its tenant, and a request of no tenant is answered `400 "Bad request."`.
+    fn with_auth(self, auth: impl Into<AuthSource>) -> WithAuth<Route>;
 }
 
 impl AuthRouteExt for Route {
@@ -29,13 +31,39 @@ impl AuthRouteExt for Route {
     /// only sees the path after `/api`. So the endpoint is also mounted at every shorter tail of
     /// the base path (`/auth` for `/api/auth`); it serves a request only when its full path is
     /// under the base path, and answers `404` otherwise, as if unrouted.
-    fn with_auth(self, auth: Auth) -> AddDataEndpoint<Route, Auth> {
-        let endpoint = AuthEndpoint::new(auth.clone());
+    fn with_auth(self, auth: impl Into<AuthSource>) -> WithAuth<Route> {
+        let source = auth.into();
+        let endpoint = AuthEndpoint::new(source.clone());
         let mut route = self;
-        for tail in base_path_tails(auth.base_path()) {
+        for tail in base_path_tails(source.base_path()) {
             route = route.nest_no_strip(tail, endpoint.clone());
         }
-        route.data(auth)
+        WithAuth {
+            inner: route,
+            source,
+        }
+    }
+}
+
+/// The endpoint of [`AuthRouteExt::with_auth`]: the request's [`Auth`] as data, then `inner`.
+#[derive(Debug)]
+pub struct WithAuth<E> {
+    inner: E,
+    source: AuthSource,
+}
+
+impl<E: Endpoint> Endpoint for WithAuth<E> {
+    type Output = Response;
+
+    async fn call(&self, mut request: Request) -> poem::Result<Response> {
+        let Some(auth) = self.source.resolve(request.headers(), full_uri(&request)) else {
+            return Ok(to_poem_response(AuthSource::no_tenant()));
+        };
+        request.set_data(auth);
+        self.inner
+            .call(request)
+            .await
+            .map(IntoResponse::into_response)
     }
 }
 
@@ -44,13 +72,13 @@ impl AuthRouteExt for Route {
 /// core; a request whose full path is not under the base path is `404`.
 #[derive(Debug, Clone)]
 pub struct AuthEndpoint {
-    auth: Auth,
+    auth: AuthSource,
 }
 
 impl AuthEndpoint {
-    /// The endpoint answering `auth`'s routes.
-    pub fn new(auth: Auth) -> Self {
-        Self { auth }
+    /// The endpoint answering `auth`'s routes (an [`Auth`], or the one of each request).
+    pub fn new(auth: impl Into<AuthSource>) -> Self {
+        Self { auth: auth.into() }
     }
 }
 

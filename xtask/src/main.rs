@@ -5,7 +5,9 @@
 //!   `--all-features`). The tests get real parts, installed when missing: a throw-away
 //!   PostgreSQL ([`postgres`]), the `oidc-provider` OpenID provider ([`oidc`]), an `aiosmtpd`
 //!   SMTP sink writing to a Maildir ([`smtp`]), curl, and for the browser suite
-//!   (`tests/browser`) Debian's `chromium` and `sqlite3`.
+//!   (`tests/browser`) Debian's `chromium` and `sqlite3`; the doctests (each library crate's
+//!   README and the workspace README among them); a short run of every fuzz target; last,
+//!   `cargo package` of the library crates.
 //! - `layers`: the layering check alone ([`layers`]): auth-core's top-level modules must not
 //!   depend on each other in a cycle; prints the cycles, or the layers when there is none.
 //! - `services [minutes]`: start the real parts the tests use and print the environment that points the
@@ -165,6 +167,31 @@ fn ci() -> Result<(), String> {
     drop(services);
     // A short bounded run of every fuzz target: 4 s each, 32 s in all plus the build.
     fuzz(&[], "4")?;
+    // The library crates as they would be published, each built from its packaged files
+    // alone (a README or file outside the package, a path dependency without a version,
+    // fails here). The examples, auth-parity, auth-browser, auth-fuzz and xtask are `publish = false`: their path
+    // dependencies on other unpublished crates cannot be packaged.
+    step(
+        "package",
+        &cargo,
+        &[
+            "package",
+            "--workspace",
+            "--exclude",
+            "example-*",
+            "--exclude",
+            "auth-parity",
+            "--exclude",
+            "auth-browser",
+            "--exclude",
+            "auth-fuzz",
+            "--exclude",
+            "xtask",
+            "--locked",
+            "--allow-dirty",
+        ],
+        &[],
+    )?;
     eprintln!("\nxtask ci: all steps passed");
     Ok(())
 }

@@ -1,7 +1,6 @@
-//! The axum example's slow-client test, run against the real `example-hyper` binary (hyper's
-//! header read timeout). The test file and its helpers are the axum example's, compiled here
-//! (one test crate per included file, so each has its own copy of the shared `support`
-//! module); their `Server` starts this package's binary.
+//! The axum example's slow-client test (`examples/axum/tests/slow_clients.rs`), compiled here
+//! against the `example-hyper` binary: a client that never finishes its headers is cut off by
+//! hyper's header read timeout.
 
 #[path = "../../axum/tests/slow_clients.rs"]
 mod slow_clients;

@@ -1,8 +1,6 @@
-//! The axum example's end-to-end walk-through, run against the real `example-hyper` binary:
-//! the README's curl walk-through as written and the demo pages over HTTP. The test file and
-//! its helpers are the axum example's, compiled here (one test crate per included file, so
-//! each has its own copy of the shared `support` module); their `Server` starts this
-//! package's binary.
+//! The axum example's README walk-through and pages tests (`examples/axum/tests/walkthrough.rs`,
+//! with its helpers), compiled here: their `Server` starts this package's `example-hyper`
+//! binary, so the README's curl walk-through runs as written against hyper too.
 
 #[path = "../../axum/tests/walkthrough.rs"]
 mod walkthrough;
