@@ -302,7 +302,7 @@ async fn id_token_signed_response_alg_is_the_only_algorithm_accepted() {
     let r = full_sign_in(&idp, &mut c, "idp", |_| {}).await;
     assert_eq!(r.location(), Some(format!("{ORIGIN}/after").as_str()));
 
-    for bad in ["HS256", "none", "RS1"] {
+    for bad in ["none", "RS1", "HS1"] {
         let err = config(provider(&idp, ClientAuth::SecretBasic).id_token_signed_response_alg(bad))
             .build()
             .expect_err(bad);
@@ -311,4 +311,17 @@ async fn id_token_signed_response_alg_is_the_only_algorithm_accepted() {
             "{bad}: {err}"
         );
     }
+    // HMAC is allowed (LINE), keyed with the client secret: without one, build() refuses it.
+    let err = config(
+        OAuthProvider::oidc("idp", "Test IdP")
+            .issuer(&idp.issuer)
+            .client_id(CLIENT_ID)
+            .id_token_signed_response_alg("HS256"),
+    )
+    .build()
+    .expect_err("no secret");
+    assert!(
+        matches!(&err, ConfigError::InvalidProvider(id, why) if id == "idp" && why.contains("AUTH_IDP_SECRET")),
+        "{err}"
+    );
 }

@@ -1,9 +1,15 @@
 //! id_token verification. Beyond Auth.js (which trusts TLS and skips the signature): the
-//! signature is verified against the provider's JWK set, and `alg: none` or HMAC are refused.
+//! signature is verified against the provider's JWK set, or, when the client registered an
+//! HMAC algorithm (LINE), with the client secret; `alg: none` never passes, nor HMAC unless
+//! registered.
 
 use base64::Engine as _;
+use hmac::{Hmac, KeyInit, Mac};
 use jsonwebtoken::{Algorithm, DecodingKey, Validation, jwk::JwkSet};
 use serde_json::Value;
+use sha2::{Sha256, Sha384, Sha512};
+
+use crate::secret::Secret;
 
 /// Seconds of clock skew allowed on `exp` and `iat` (oauth4webapi's default).
 const LEEWAY_SECS: i64 = 30;
@@ -33,6 +39,8 @@ pub(crate) struct Expected<'a> {
     /// The client's `id_token_signed_response_alg`: when set, the only algorithm accepted
     /// (it takes precedence over `algorithms`, as in oauth4webapi).
     pub(crate) required_alg: Option<&'a str>,
+    /// The client secret: the key of HMAC-signed id_tokens.
+    pub(crate) client_secret: Option<&'a Secret>,
     pub(crate) now_secs: i64,
 }
 
@@ -54,6 +62,79 @@ pub(crate) fn is_allowed_algorithm(alg: &str) -> bool {
     ASYMMETRIC.iter().any(|a| format!("{a:?}") == alg)
 }
 
+/// Whether `alg` is an HMAC algorithm (`HS256`, `HS384`, `HS512`), verified with the client
+/// secret when the client registered it.
+pub(crate) fn is_hmac_algorithm(alg: &str) -> bool {
+    matches!(alg, "HS256" | "HS384" | "HS512")
+}
+
+/// Whether `signature` is the HMAC of `input` under `key`, compared in constant time.
+fn mac_matches<M: Mac + KeyInit>(key: &[u8], input: &[u8], signature: &[u8]) -> bool {
+    let Ok(mut mac) = <M as KeyInit>::new_from_slice(key) else {
+        return false;
+    };
+    mac.update(input);
+    mac.verify_slice(signature).is_ok()
+}
+
+/// Verifies an id_token signed with the client secret (OIDC Core §10.1), for a client whose
+/// `id_token_signed_response_alg` is `HS256`, `HS384` or `HS512`: the header must name exactly
+/// that algorithm. Returns the claims.
+pub(crate) fn verify_hmac(token: &str, expected: &Expected<'_>) -> Result<Value, String> {
+    let required = expected
+        .required_alg
+        .filter(|alg| is_hmac_algorithm(alg))
+        .ok_or("the client registered no HMAC algorithm")?;
+    let secret = expected
+        .client_secret
+        .filter(|s| !s.is_empty())
+        .ok_or("an HMAC id_token needs the client secret")?;
+    let [encoded_header, encoded_claims, encoded_signature] = token
+        .split('.')
+        .collect::<Vec<_>>()
+        .try_into()
+        .map_err(|_| "not a compact JWS (encrypted id_tokens are not supported)")?;
+    let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let header: Value = b64
+        .decode(encoded_header)
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .ok_or("the header is not base64url JSON")?;
+    let alg = header
+        .get("alg")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    if alg != required {
+        return Err(format!(
+            "algorithm {alg:?} is not the registered {required:?}"
+        ));
+    }
+    let signature = b64
+        .decode(encoded_signature)
+        .map_err(|_| "the signature is not base64url")?;
+    let input = &token[..encoded_header.len() + 1 + encoded_claims.len()];
+    let key = secret.expose().as_bytes();
+    let valid = match alg {
+        "HS256" => mac_matches::<Hmac<Sha256>>(key, input.as_bytes(), &signature),
+        "HS384" => mac_matches::<Hmac<Sha384>>(key, input.as_bytes(), &signature),
+        _ => mac_matches::<Hmac<Sha512>>(key, input.as_bytes(), &signature),
+    };
+    if !valid {
+        return Err("signature: the MAC does not match the client secret".into());
+    }
+    let claims: Value = b64
+        .decode(encoded_claims)
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .filter(Value::is_object)
+        .ok_or("the claims are not a base64url JSON object")?;
+    check_claims(&claims, expected).map_err(|e| match e {
+        IdTokenError::Invalid(why) => why,
+        IdTokenError::UnknownKey => "unknown key".into(),
+    })?;
+    Ok(claims)
+}
+
 /// The header's algorithm and key id, read without trusting them.
 fn header(token: &str) -> Result<(Algorithm, Option<String>), IdTokenError> {
     let encoded = token.split('.').next().unwrap_or_default();
@@ -69,7 +150,7 @@ fn header(token: &str) -> Result<(Algorithm, Option<String>), IdTokenError> {
         .find(|a| format!("{a:?}") == alg)
         .ok_or_else(|| {
             invalid(format!(
-                "algorithm {alg:?} is not allowed (none and HMAC never are)"
+                "algorithm {alg:?} is not allowed (none never is, HMAC only when registered)"
             ))
         })?;
     let kid = json.get("kid").and_then(Value::as_str).map(str::to_owned);
@@ -192,6 +273,7 @@ mod tests {
             nonce,
             algorithms: &[],
             required_alg: None,
+            client_secret: None,
             now_secs: 1_000,
         }
     }
@@ -252,5 +334,72 @@ mod tests {
                 "{alg}"
             );
         }
+    }
+
+    #[test]
+    fn hmac_id_tokens_need_the_registered_algorithm_and_the_secret() {
+        let secret = Secret::from("channel-secret");
+        let claims = serde_json::json!({"iss": "https://idp", "sub": "1", "aud": "app", "exp": 2000, "iat": 900});
+        let sign = |alg: Algorithm, key: &str| {
+            jsonwebtoken::encode(
+                &jsonwebtoken::Header::new(alg),
+                &claims,
+                &jsonwebtoken::EncodingKey::from_secret(key.as_bytes()),
+            )
+            .expect("sign")
+        };
+        let with = |alg| Expected {
+            required_alg: Some(alg),
+            client_secret: Some(&secret),
+            ..expected(None)
+        };
+        for (alg, name) in [
+            (Algorithm::HS256, "HS256"),
+            (Algorithm::HS384, "HS384"),
+            (Algorithm::HS512, "HS512"),
+        ] {
+            let token = sign(alg, "channel-secret");
+            assert_eq!(
+                verify_hmac(&token, &with(name)),
+                Ok(claims.clone()),
+                "{name}"
+            );
+            assert!(verify_hmac(&sign(alg, "other-secret"), &with(name)).is_err());
+        }
+        let hs256 = sign(Algorithm::HS256, "channel-secret");
+        assert!(
+            verify_hmac(&hs256, &with("HS512")).is_err(),
+            "not the registered alg"
+        );
+        assert!(
+            verify_hmac(&hs256, &expected(None)).is_err(),
+            "nothing registered"
+        );
+        let no_secret = Expected {
+            client_secret: None,
+            ..with("HS256")
+        };
+        assert!(verify_hmac(&hs256, &no_secret).is_err());
+        // `alg: none` with the MAC stripped, or kept: refused either way.
+        let b64 = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
+        let body = hs256.split('.').nth(1).expect("claims");
+        let none = format!("{}.{body}.", b64(r#"{"alg":"none"}"#));
+        assert!(verify_hmac(&none, &with("HS256")).is_err());
+        let relabelled = format!(
+            "{}.{body}.{}",
+            b64(r#"{"alg":"none"}"#),
+            hs256.split('.').nth(2).expect("sig")
+        );
+        assert!(verify_hmac(&relabelled, &with("HS256")).is_err());
+        // The claims are still checked.
+        let mut late = claims.clone();
+        late["exp"] = 10.into();
+        let expired = jsonwebtoken::encode(
+            &jsonwebtoken::Header::new(Algorithm::HS256),
+            &late,
+            &jsonwebtoken::EncodingKey::from_secret(b"channel-secret"),
+        )
+        .expect("sign");
+        assert!(verify_hmac(&expired, &with("HS256")).is_err());
     }
 }

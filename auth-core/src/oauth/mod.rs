@@ -7,6 +7,7 @@ mod http;
 pub(crate) mod id_token;
 pub(crate) mod metadata;
 pub(crate) mod token;
+mod token_request;
 
 pub use client_key::ClientKey;
 #[cfg(feature = "reqwest")]
@@ -14,6 +15,7 @@ pub use http::ReqwestClient;
 pub(crate) use http::default_client;
 pub use http::{HttpClient, HttpError, HttpFuture, NoHttpClient};
 pub use token::{ClientAuth, HmacAlgorithm};
+pub use token_request::{TokenParam, TokenRequest};
 
 use serde_json::Value;
 

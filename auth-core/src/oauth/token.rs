@@ -15,7 +15,7 @@ use oauth2::{
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::{HttpClient, HttpError, callback_error, client_key::ClientKey};
+use super::{HttpClient, HttpError, TokenRequest, callback_error, client_key::ClientKey};
 use crate::{error::Error, secret::Secret};
 
 /// How the client authenticates at the token endpoint (Auth.js's
@@ -160,17 +160,31 @@ pub(crate) struct CodeExchange<'a> {
     pub(crate) code: &'a str,
     pub(crate) redirect_uri: &'a str,
     pub(crate) code_verifier: Option<String>,
+    /// What the provider wants beyond the standard request.
+    pub(crate) shape: &'a TokenRequest,
     /// The time of the request, for client assertions.
     pub(crate) now_secs: i64,
 }
 
 /// Rewrites a token response the strict parser would refuse for a harmless quirk:
-/// `expires_in` sent as a string, `scope` sent as a list.
-fn conform(mut response: http::Response<Vec<u8>>) -> http::Response<Vec<u8>> {
+/// `expires_in` sent as a string, `scope` sent as a list, no `token_type` where the provider
+/// has a default one.
+fn conform(
+    mut response: http::Response<Vec<u8>>,
+    default_token_type: Option<&str>,
+) -> http::Response<Vec<u8>> {
     let Ok(Value::Object(mut body)) = serde_json::from_slice::<Value>(response.body()) else {
         return response;
     };
     let mut changed = false;
+    // WeChat answers without one (Auth.js's preset adds `bearer` in `token.conform`).
+    if let Some(default) = default_token_type
+        && response.status().is_success()
+        && !body.contains_key("token_type")
+    {
+        body.insert("token_type".into(), Value::String(default.to_owned()));
+        changed = true;
+    }
     if let Some(Value::String(s)) = body.get("expires_in")
         && let Ok(n) = s.trim().parse::<u64>()
     {
@@ -189,8 +203,9 @@ fn conform(mut response: http::Response<Vec<u8>>) -> http::Response<Vec<u8>> {
     response
 }
 
-/// Our [`HttpClient`] as the `oauth2` crate's transport, with [`conform`] applied.
-struct Transport<'a>(&'a dyn HttpClient);
+/// Our [`HttpClient`] as the `oauth2` crate's transport, with [`conform`] applied (and the
+/// provider's default `token_type`).
+struct Transport<'a>(&'a dyn HttpClient, Option<&'a str>);
 
 impl<'c> oauth2::AsyncHttpClient<'c> for Transport<'_> {
     type Error = HttpError;
@@ -199,7 +214,10 @@ impl<'c> oauth2::AsyncHttpClient<'c> for Transport<'_> {
     >;
 
     fn call(&'c self, request: oauth2::HttpRequest) -> Self::Future {
-        Box::pin(async move { self.0.execute(request).await.map(conform) })
+        Box::pin(async move {
+            let response = self.0.execute(request).await?;
+            Ok(conform(response, self.1))
+        })
     }
 }
 
@@ -208,7 +226,16 @@ pub(crate) async fn exchange(
     client: &dyn HttpClient,
     request: CodeExchange<'_>,
 ) -> Result<Map<String, Value>, Error> {
-    let token_url = TokenUrl::from_url(request.token_url.clone());
+    // Auth.js's `token.params` ride on the token URL.
+    let mut url = request.token_url.clone();
+    if !request.shape.query.is_empty() {
+        url.query_pairs_mut().extend_pairs(TokenRequest::resolve(
+            &request.shape.query,
+            request.client_id,
+            request.client_secret,
+        ));
+    }
+    let token_url = TokenUrl::from_url(url);
     let redirect_url = RedirectUrl::new(request.redirect_uri.to_owned())
         .map_err(|e| callback_error(format!("invalid redirect URI: {e}")))?;
     let mut oauth: TokenClient = Client::new(ClientId::new(request.client_id.to_owned()))
@@ -240,10 +267,17 @@ pub(crate) async fn exchange(
             .add_extra_param("client_assertion_type", JWT_BEARER)
             .add_extra_param("client_assertion", assertion);
     }
+    for (name, value) in TokenRequest::resolve(
+        &request.shape.body,
+        request.client_id,
+        request.client_secret,
+    ) {
+        exchange = exchange.add_extra_param(name.to_owned(), value.to_owned());
+    }
     if let Some(verifier) = request.code_verifier {
         exchange = exchange.set_pkce_verifier(PkceCodeVerifier::new(verifier));
     }
-    let transport = Transport(client);
+    let transport = Transport(client, request.shape.default_token_type.as_deref());
     let response: Response = exchange
         .request_async(&transport)
         .await
@@ -292,15 +326,28 @@ mod tests {
         let response = http::Response::new(
             br#"{"access_token":"a","token_type":"Bearer","expires_in":"3600"}"#.to_vec(),
         );
-        let fixed: Value = serde_json::from_slice(conform(response).body()).expect("json");
+        let fixed: Value = serde_json::from_slice(conform(response, None).body()).expect("json");
         assert_eq!(fixed["expires_in"], 3600);
         let listed = http::Response::new(
             br#"{"access_token":"a","token_type":"bearer","scope":["openid","user:read:email"]}"#
                 .to_vec(),
         );
-        let fixed: Value = serde_json::from_slice(conform(listed).body()).expect("json");
+        let fixed: Value = serde_json::from_slice(conform(listed, None).body()).expect("json");
         assert_eq!(fixed["scope"], "openid user:read:email");
         let junk = http::Response::new(b"not json".to_vec());
-        assert_eq!(conform(junk).body(), b"not json");
+        assert_eq!(conform(junk, None).body(), b"not json");
+    }
+
+    #[test]
+    fn a_default_token_type_fills_only_a_missing_one() {
+        let bare = || http::Response::new(br#"{"access_token":"a","openid":"o"}"#.to_vec());
+        let fixed: Value =
+            serde_json::from_slice(conform(bare(), Some("bearer")).body()).expect("json");
+        assert_eq!(fixed["token_type"], "bearer");
+        let kept: Value = serde_json::from_slice(conform(bare(), None).body()).expect("json");
+        assert_eq!(kept.get("token_type"), None);
+        let own = http::Response::new(br#"{"access_token":"a","token_type":"DPoP"}"#.to_vec());
+        let own: Value = serde_json::from_slice(conform(own, Some("bearer")).body()).expect("json");
+        assert_eq!(own["token_type"], "DPoP");
     }
 }

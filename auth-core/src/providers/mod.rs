@@ -10,7 +10,10 @@ mod prepared;
 pub mod presets;
 mod webauthn;
 
-pub use crate::{model::ProviderKind, oauth::ClientAuth};
+pub use crate::{
+    model::ProviderKind,
+    oauth::{ClientAuth, TokenParam, TokenRequest},
+};
 pub use credentials::{
     Authorize, AuthorizeFuture, CredentialInput, Credentials, CredentialsProvider,
 };

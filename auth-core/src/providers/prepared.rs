@@ -95,6 +95,8 @@ pub(crate) struct OAuthClient {
     pub(crate) account: Option<AccountFn>,
     /// The one algorithm id_tokens must be signed with (`client.id_token_signed_response_alg`).
     pub(crate) id_token_alg: Option<String>,
+    /// What the token request carries beyond the standard one.
+    pub(crate) token_request: crate::oauth::TokenRequest,
 }
 
 impl OAuthClient {
@@ -327,21 +329,29 @@ fn prepare_oauth(p: OAuthProvider, around: &Surroundings<'_>) -> Result<OAuthCli
     };
     if let Some(alg) = &p.id_token_signed_response_alg
         && !crate::oauth::id_token::is_allowed_algorithm(alg)
+        && !crate::oauth::id_token::is_hmac_algorithm(alg)
     {
         return Err(ConfigError::InvalidProvider(
             id,
             format!(
-                "id_token_signed_response_alg {alg:?} is not an asymmetric JWS algorithm this crate verifies"
+                "id_token_signed_response_alg {alg:?} is not a JWS algorithm this crate verifies"
             ),
         ));
     }
-    if matches!(p.client_auth, ClientAuth::SecretJwt(_))
+    let needs_secret = match (&p.client_auth, &p.id_token_signed_response_alg) {
+        (ClientAuth::SecretJwt(_), _) => Some("client_secret_jwt"),
+        (_, Some(alg)) if crate::oauth::id_token::is_hmac_algorithm(alg) => {
+            Some("an HMAC id_token_signed_response_alg")
+        }
+        _ => None,
+    };
+    if let Some(what) = needs_secret
         && p.client_secret.as_ref().is_none_or(Secret::is_empty)
     {
         let env = env_prefix(&id);
         return Err(ConfigError::InvalidProvider(
             id,
-            format!("client_secret_jwt needs the client secret (set {env}_SECRET)"),
+            format!("{what} needs the client secret (set {env}_SECRET)"),
         ));
     }
     let mut checks = p.checks;
@@ -369,5 +379,6 @@ fn prepare_oauth(p: OAuthProvider, around: &Surroundings<'_>) -> Result<OAuthCli
         redirect_proxy,
         account: p.account,
         id_token_alg: p.id_token_signed_response_alg,
+        token_request: p.token_request,
     })
 }

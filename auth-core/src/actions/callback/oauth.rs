@@ -153,6 +153,7 @@ pub(super) async fn callback(
             code,
             redirect_uri: &redirect_uri,
             code_verifier: verifier,
+            shape: &provider.token_request,
             now_secs: now,
         },
     )
@@ -171,6 +172,7 @@ pub(super) async fn callback(
                 nonce: nonce.as_deref(),
                 algorithms: &metadata.id_token_signing_alg_values_supported,
                 required_alg: provider.id_token_alg.as_deref(),
+                client_secret: provider.client_secret.as_ref(),
                 now_secs: now,
             };
             Some(verify_id_token(ctx, &metadata, raw, &expected).await?)
@@ -248,6 +250,14 @@ async fn verify_id_token(
     raw: &str,
     expected: &Expected<'_>,
 ) -> Result<Value, Error> {
+    // HS256 & co. (OIDC Core §10.1): the client secret is the key, no JWK set to fetch.
+    if expected
+        .required_alg
+        .is_some_and(id_token::is_hmac_algorithm)
+    {
+        return id_token::verify_hmac(raw, expected)
+            .map_err(|why| callback_error(format!("id_token: {why}")));
+    }
     let auth = ctx.auth;
     let jwks_url = metadata
         .jwks_uri

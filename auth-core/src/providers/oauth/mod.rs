@@ -1,5 +1,6 @@
 //! OAuth 2 and OpenID Connect providers (spec §8.1).
 
+mod client;
 mod profile;
 
 use std::{fmt, sync::Arc};
@@ -9,7 +10,12 @@ use serde_json::{Map, Value};
 pub use profile::{ProfileFn, TokenSet, UserinfoFn, default_profile};
 
 use super::ProviderKind;
-use crate::{Result, model::User, oauth::ClientAuth, secret::Secret};
+use crate::{
+    Result,
+    model::User,
+    oauth::{ClientAuth, TokenRequest},
+    secret::Secret,
+};
 
 /// Which checks protect the authorization round trip.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,6 +110,7 @@ pub struct OAuthProvider {
     pub(crate) redirect_proxy_url: Option<String>,
     pub(crate) account: Option<AccountFn>,
     pub(crate) id_token_signed_response_alg: Option<String>,
+    pub(crate) token_request: TokenRequest,
     pub(crate) derive: Option<DeriveFn>,
 }
 
@@ -148,6 +155,7 @@ impl OAuthProvider {
             redirect_proxy_url: None,
             account: None,
             id_token_signed_response_alg: None,
+            token_request: TokenRequest::default(),
             derive: None,
         }
     }
@@ -264,13 +272,6 @@ impl OAuthProvider {
         self
     }
 
-    /// How the client authenticates at the token endpoint.
-    #[must_use]
-    pub fn client_auth(mut self, auth: ClientAuth) -> Self {
-        self.client_auth = auth;
-        self
-    }
-
     /// The checks (default: PKCE only, as in Auth.js).
     #[must_use]
     pub fn checks(mut self, checks: Checks) -> Self {
@@ -338,16 +339,6 @@ impl OAuthProvider {
         account: impl Fn(&TokenSet) -> Map<String, Value> + Send + Sync + 'static,
     ) -> Self {
         self.account = Some(Arc::new(account));
-        self
-    }
-
-    /// The algorithm the provider signs id_tokens with (Auth.js
-    /// `client.id_token_signed_response_alg`, e.g. `ES256`): id_tokens signed otherwise are
-    /// refused, whatever discovery announces. Asymmetric algorithms only; `build()` refuses
-    /// others.
-    #[must_use]
-    pub fn id_token_signed_response_alg(mut self, alg: impl Into<String>) -> Self {
-        self.id_token_signed_response_alg = Some(alg.into());
         self
     }
 

@@ -315,13 +315,15 @@ pub fn kakao() -> OAuthProvider {
 /// * Issuer `https://access.line.me` (discovery); checks: state.
 /// * Profile: the standard claims (`sub`, `name`, `email`, `picture`).
 ///
-/// LINE signs the id_tokens of web logins with HS256 (the channel secret). This crate verifies
-/// id_tokens with asymmetric keys only, so such sign-ins fail at the id_token check; Auth.js
-/// does not verify id_token signatures at all (see `auth_core::deviations`).
+/// LINE signs the id_tokens of web logins with HS256 and the channel secret (Auth.js's
+/// `client.id_token_signed_response_alg: "HS256"`): this crate verifies that MAC with the client
+/// secret, where Auth.js does not verify id_token signatures at all (see
+/// `auth_core::deviations`). `build()` wants the secret (`AUTH_LINE_SECRET`).
 pub fn line() -> OAuthProvider {
     OAuthProvider::oidc("line", "LINE")
         .issuer("https://access.line.me")
         .checks(STATE)
+        .id_token_signed_response_alg("HS256")
         .profile(standard_profile("line"))
         .style(style(Some("#00C300"), Some("#fff")))
 }

@@ -11,6 +11,7 @@ use super::{
     joined, json_request, oauth2, send_json, set_param, style, text, userinfo_fn,
 };
 use crate::Result;
+use crate::oauth::{TokenParam, TokenRequest};
 
 /// Threads ([Threads API](https://developers.facebook.com/docs/threads/get-started)).
 ///
@@ -52,8 +53,8 @@ pub fn threads() -> OAuthProvider {
 ///   Checks: PKCE.
 /// * Profile (in `data.user`): `open_id`, `display_name`, no email, `avatar_url`.
 ///
-/// TikTok's token endpoint wants the client id as `client_key`, which Auth.js adds to the token
-/// request with a custom fetch; this crate's code exchange sends the standard `client_id`.
+/// TikTok's token endpoint wants the client id as `client_key`: the token request carries it
+/// besides the standard fields (Auth.js appends it with a custom fetch).
 pub fn tiktok() -> OAuthProvider {
     oauth2(
         "tiktok",
@@ -64,6 +65,7 @@ pub fn tiktok() -> OAuthProvider {
     )
     .authorization_param("scope", "user.info.basic")
     .client_auth(ClientAuth::SecretPost)
+    .token_request(TokenRequest::new().body_param("client_key", TokenParam::ClientId))
     .profile(|p, _| {
         Ok(User {
             id: account_id("tiktok", p, "/data/user/open_id")?,
@@ -177,9 +179,10 @@ pub fn vk() -> OAuthProvider {
 ///   state.
 /// * Profile: `unionid`, `nickname`, no email, `headimgurl`.
 ///
-/// WeChat's token endpoint wants `appid` and `secret` parameters and answers without a
-/// `token_type`, which Auth.js adds with its `token.params` and `conform`; this crate's code
-/// exchange sends the standard parameters and requires a `token_type`.
+/// WeChat's token endpoint wants `appid` and `secret` (the client id and secret) as query
+/// parameters of the token URL and answers without a `token_type`: as Auth.js's
+/// `token.params` and `token.conform` do, the token request adds both parameters to the URL
+/// and an answer without `token_type` counts as `bearer`.
 pub fn wechat() -> OAuthProvider {
     oauth2(
         "wechat",
@@ -190,6 +193,12 @@ pub fn wechat() -> OAuthProvider {
     )
     .authorization_param("scope", "snsapi_userinfo")
     .checks(STATE)
+    .token_request(
+        TokenRequest::new()
+            .query_param("appid", TokenParam::ClientId)
+            .query_param("secret", TokenParam::ClientSecret)
+            .default_token_type("bearer"),
+    )
     .userinfo_request(userinfo_fn(|tokens, client| {
         Box::pin(async move {
             let token = access_token("wechat", tokens)?;
