@@ -49,7 +49,7 @@ pub fn configure(auth: impl Into<AuthSource>) -> impl FnOnce(&mut web::ServiceCo
 /// [`configure`] mounts it; use this to wrap the scope with middleware of your own.
 pub fn routes(auth: impl Into<AuthSource>) -> actix_web::Scope {
     let source = auth.into();
-    web::scope(&source.base_path().to_owned())
+    web::scope(source.base_path())
         .app_data(web::Data::new(source))
         .default_service(web::to(handle))
 }

@@ -81,7 +81,7 @@ async fn send(
     }
     .header(Header::new("host", host.to_owned()))
     .header(ContentType::Form)
-    .body(form.to_owned());
+    .body(form);
     if !cookie.is_empty() {
         request = request.header(Header::new("cookie", cookie.to_owned()));
     }
