@@ -245,11 +245,8 @@ struct AuthHandler(AuthSource);
 impl Handler for AuthHandler {
     async fn handle<'r>(&self, request: &'r Request<'_>, data: Data<'r>) -> route::Outcome<'r> {
         let head = to_http_request(request, ());
-        let auth = match self.0.auth_of(head.headers(), head.uri()) {
-            Ok(auth) => auth,
-            Err(rejection) => {
-                return route::Outcome::Success(to_rocket_response(rejection.to_response()));
-            }
+        let Some(auth) = self.0.resolve(head.headers(), head.uri()) else {
+            return route::Outcome::Success(to_rocket_response(AuthSource::no_tenant()));
         };
         // One byte over the core's limit is enough for the core to answer `413`.
         let limit = ByteUnit::from(auth.max_body_bytes().saturating_add(1));
@@ -308,15 +305,11 @@ impl<'r> FromRequest<'r> for AuthSession {
     async fn from_request(request: &'r Request<'_>) -> Outcome<Self, Self::Error> {
         let resolved = request
             .local_cache_async(async {
-                let auth = match auth_of(request) {
-                    Ok(auth) => auth,
-                    Err(rejection) => return Resolved(Err(rejection)),
-                };
-                let request = to_http_request(request, ());
-                Resolved(
-                    auth.session_or_rejection(request.headers(), request.uri())
-                        .await,
-                )
+                let head = to_http_request(request, ());
+                Resolved(match auth_of(request) {
+                    Ok(auth) => auth.session_or_rejection(head.headers(), head.uri()).await,
+                    Err(rejection) => Err(rejection),
+                })
             })
             .await;
         match &resolved.0 {
@@ -357,7 +350,7 @@ fn auth_of(request: &Request<'_>) -> Result<Auth, SessionRejection> {
                 source.auth_of(head.headers(), head.uri())
             }
             None => rocket.state::<Auth>().cloned().ok_or_else(|| {
-                tracing::error!(target: "auth_rocket", "AuthSession used on a Rocket without a managed `Auth` (`with_auth`)");
+                tracing::error!(target: "auth_rocket", "an auth guard used on a Rocket without a managed `Auth` (`with_auth`)");
                 SessionRejection::NotConfigured
             }),
         })
