@@ -9,49 +9,77 @@ use std::{
 
 use actix_web::{
     FromRequest, HttpMessage, HttpRequest, HttpResponse, Responder, ResponseError,
-    body::{BoxBody, EitherBody},
+    body::{BoxBody, EitherBody, MessageBody},
     dev::{Payload, Service, ServiceRequest, ServiceResponse, Transform, forward_ready},
     error::PayloadError,
     http::{
         StatusCode,
         header::{self, HeaderValue},
     },
+    middleware::Next,
     web,
 };
 use auth_core::{
     Auth, Session,
     gate::{Gate, Gated},
     integration::{self, BufferedBody, build_request},
+    resolver::AuthSource,
 };
 use bytes::{Bytes, BytesMut};
 use futures_core::Stream;
 
-/// Mounts the Auth.js routes and registers `auth` as `web::Data<Auth>` for the extractors:
-/// `App::new().configure(auth_actix::configure(auth))`.
-pub fn configure(auth: Auth) -> impl FnOnce(&mut web::ServiceConfig) {
+/// Mounts the Auth.js routes and registers `auth` for the extractors:
+/// `App::new().configure(auth_actix::configure(auth))`. Given an [`Auth`], it is also
+/// `web::Data<Auth>`; given an [`AuthResolver`](auth_core::resolver::AuthResolver), the
+/// extractors resolve the `Auth` of each request (wrap the app with [`tenant`] to have it as
+/// `web::ReqData<Auth>` and to answer a request of no tenant `400` on every route).
+pub fn configure(auth: impl Into<AuthSource>) -> impl FnOnce(&mut web::ServiceConfig) {
+    let source = auth.into();
     move |config| {
-        config.app_data(web::Data::new(auth.clone()));
-        config.service(routes(auth));
+        if let AuthSource::One(auth) = &source {
+            config.app_data(web::Data::new(auth.clone()));
+        }
+        config.app_data(web::Data::new(source.clone()));
+        config.service(routes(source));
     }
 }
 
 /// The Auth.js routes alone: a scope at the base path whose every request (any method, any
-/// sub-path) goes to [`Auth::handle`]. [`configure`] mounts it; use this to wrap the scope
-/// with middleware of your own.
-pub fn routes(auth: Auth) -> actix_web::Scope {
-    let base_path = auth.base_path().to_owned();
-    web::scope(&base_path)
-        .app_data(web::Data::new(auth))
+/// sub-path) goes to [`Auth::handle`] (of the request's `Auth`, or `400` for no tenant).
+/// [`configure`] mounts it; use this to wrap the scope with middleware of your own.
+pub fn routes(auth: impl Into<AuthSource>) -> actix_web::Scope {
+    let source = auth.into();
+    web::scope(source.base_path())
+        .app_data(web::Data::new(source))
         .default_service(web::to(handle))
+}
+
+/// Middleware that puts the request's [`Auth`] into its extensions (`web::ReqData<Auth>`, and
+/// for the extractors), or answers a request of no tenant `400 "Bad request."`:
+/// `App::new().wrap(from_fn(auth_actix::tenant)).configure(auth_actix::configure(tenants))`.
+pub async fn tenant<B: MessageBody>(
+    request: ServiceRequest,
+    next: Next<B>,
+) -> Result<ServiceResponse<EitherBody<B>>, actix_web::Error> {
+    match auth_of(request.request()) {
+        Ok(auth) => {
+            request.extensions_mut().insert(auth);
+            Ok(next.call(request).await?.map_into_left_body())
+        }
+        Err(rejection) => {
+            let response = to_actix_response(rejection.0.to_response());
+            Ok(request.into_response(response).map_into_right_body())
+        }
+    }
 }
 
 /// Hands a request to the core: the full URI (a `scope` does not strip it), every header
 /// (each value of repeated ones), and the body.
-async fn handle(
-    auth: web::Data<Auth>,
-    request: HttpRequest,
-    payload: web::Payload,
-) -> HttpResponse {
+async fn handle(request: HttpRequest, payload: web::Payload) -> HttpResponse {
+    let auth = match auth_of(&request) {
+        Ok(auth) => auth,
+        Err(rejection) => return rejection.error_response(),
+    };
     let body = BufferedBody::new(read_body(payload, auth.max_body_bytes()).await);
     let response = auth.handle(to_http_request(&request, body)).await;
     to_actix_response(response)
@@ -126,14 +154,23 @@ impl FromRequest for AuthSession {
     }
 }
 
+/// The request's `Auth`: the one [`tenant`] resolved, else the one of the `AuthSource` (or
+/// the `Auth`) in the app data.
 fn auth_of(request: &HttpRequest) -> Result<Auth, SessionRejection> {
-    request
-        .app_data::<web::Data<Auth>>()
-        .map(|auth| auth.get_ref().clone())
-        .ok_or_else(|| {
-            tracing::error!(target: "auth_actix", "AuthSession used in an app without `auth_actix::configure`");
-            SessionRejection(integration::SessionRejection::NotConfigured)
-        })
+    if let Some(auth) = request.extensions().get::<Auth>() {
+        return Ok(auth.clone());
+    }
+    if let Some(source) = request.app_data::<web::Data<AuthSource>>() {
+        let http = to_http_request(request, ());
+        return source
+            .auth_of(http.headers(), http.uri())
+            .map_err(SessionRejection);
+    }
+    let auth = request.app_data::<web::Data<Auth>>().ok_or_else(|| {
+        tracing::error!(target: "auth_actix", "AuthSession used in an app without `auth_actix::configure`");
+        SessionRejection(integration::SessionRejection::NotConfigured)
+    })?;
+    Ok(auth.get_ref().clone())
 }
 
 /// Why a route that needs a session refused the request (the core's

@@ -47,22 +47,28 @@ pub enum SessionRejection {
     /// The framework crate found no [`Auth`] for the route (it was not added to the app): a
     /// programming error, `500`.
     NotConfigured,
+    /// The request belongs to no tenant of an [`AuthResolver`](crate::resolver::AuthResolver):
+    /// `400 "Bad request."`, as the Auth.js routes answer it.
+    NoTenant,
 }
 
 impl SessionRejection {
-    /// The status of the answer: `303`, `401` or `500`.
+    /// The status of the answer: `303`, `401`, `400` or `500`.
     pub fn status(&self) -> StatusCode {
         match self {
             Self::SignInRedirect(_) => StatusCode::SEE_OTHER,
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
             Self::NotConfigured => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::NoTenant => StatusCode::BAD_REQUEST,
         }
     }
 
     /// The answer: `303` with only `Location`; `401` with `content-type: application/json`
-    /// and `{"error":"Unauthorized"}`; `500` with a plain-text explanation.
+    /// and `{"error":"Unauthorized"}`; `400` `"Bad request."`; `500` with a plain-text
+    /// explanation.
     pub fn to_response(&self) -> Response<Bytes> {
         let (name, value, body) = match self {
+            Self::NoTenant => return crate::response::bad_request(),
             Self::SignInRedirect(location) => (header::LOCATION, location.clone(), ""),
             Self::Unauthorized => (
                 header::CONTENT_TYPE,
@@ -101,6 +107,7 @@ impl fmt::Display for SessionRejection {
             Self::SignInRedirect(_) => "no session: sign in first",
             Self::Unauthorized => "no session",
             Self::NotConfigured => NOT_CONFIGURED_BODY,
+            Self::NoTenant => "the request belongs to no tenant",
         })
     }
 }

@@ -35,7 +35,7 @@ use bytes::Bytes;
 use http::{HeaderMap, Request, Response, Uri, header, uri::Authority};
 use http_body::Body;
 
-use crate::{Auth, error::ConfigError, response};
+use crate::{Auth, error::ConfigError, integration::SessionRejection, response};
 
 /// How many `Auth`s an [`AuthResolver`] keeps unless told otherwise.
 pub const DEFAULT_CAPACITY: usize = 1024;
@@ -286,6 +286,12 @@ impl AuthSource {
             Self::One(auth) => Some(auth.clone()),
             Self::PerRequest(resolver) => resolver.resolve(headers, uri),
         }
+    }
+
+    /// The `Auth` of a request, or for a request of no tenant the rejection that answers it
+    /// `400 "Bad request."` ([`SessionRejection::NoTenant`]).
+    pub fn auth_of(&self, headers: &HeaderMap, uri: &Uri) -> Result<Auth, SessionRejection> {
+        self.resolve(headers, uri).ok_or(SessionRejection::NoTenant)
     }
 
     /// [`Auth::handle`] with the request's `Auth`, else `400 "Bad request."`.

@@ -6,6 +6,7 @@ use auth_core::{
     Auth, Session,
     gate::{Gate, Gated},
     integration::{BufferedBody, build_request},
+    resolver::AuthSource,
 };
 use bytes::Bytes;
 use rocket::{
@@ -22,10 +23,15 @@ pub use auth_core::integration::SessionRejection;
 
 /// Adds Auth.js to a Rocket.
 pub trait AuthRocketExt {
-    /// Manages `auth` (for the [`AuthSession`] guard), mounts the Auth.js [`routes`] at its base
-    /// path, and registers the [`catchers`] at `/`.
+    /// Manages `auth` (for the [`AuthSession`] and [`RequestAuth`] guards; an [`Auth`] also as
+    /// `State<Auth>`), mounts the Auth.js [`routes`] at its base path, and registers the
+    /// [`catchers`] at `/`.
+    ///
+    /// Given an [`AuthResolver`](auth_core::resolver::AuthResolver), each request gets the
+    /// `Auth` of its tenant (resolved once per request), and the Auth.js routes and the guards
+    /// answer a request of no tenant `400 "Bad request."`.
     #[must_use]
-    fn with_auth(self, auth: Auth) -> Self;
+    fn with_auth(self, auth: impl Into<AuthSource>) -> Self;
 
     /// Manages `gate` for the [`Authorized<M>`] guard (`M` a marker type of the app's, one
     /// per gate).
@@ -34,10 +40,15 @@ pub trait AuthRocketExt {
 }
 
 impl AuthRocketExt for Rocket<Build> {
-    fn with_auth(self, auth: Auth) -> Self {
-        let base_path = auth.base_path().to_owned();
-        self.manage(auth.clone())
-            .mount(base_path, routes(auth))
+    fn with_auth(self, auth: impl Into<AuthSource>) -> Self {
+        let source = auth.into();
+        let rocket = match &source {
+            AuthSource::One(auth) => self.manage(auth.clone()),
+            AuthSource::PerRequest(_) => self,
+        };
+        rocket
+            .manage(source.clone())
+            .mount(source.base_path().to_owned(), routes(source))
             .register("/", catchers())
             .attach(GateFairing)
     }
@@ -173,11 +184,12 @@ const METHODS: [Method; 9] = [
 
 /// The Auth.js routes: a catch-all (`/<path..>`, every method) to mount at the base path,
 /// `rocket.mount(auth.base_path(), auth_rocket::routes(auth))`. Rocket does not strip the mount
-/// point, so the core sees the full path.
-pub fn routes(auth: Auth) -> Vec<Route> {
+/// point, so the core sees the full path. A request of no tenant is answered `400`.
+pub fn routes(auth: impl Into<AuthSource>) -> Vec<Route> {
+    let source = auth.into();
     METHODS
         .into_iter()
-        .map(|method| Route::new(method, "/<path..>", AuthHandler(auth.clone())))
+        .map(|method| Route::new(method, "/<path..>", AuthHandler(source.clone())))
         .collect()
 }
 
@@ -227,12 +239,15 @@ struct Rejected(Option<SessionRejection>);
 struct Resolved(Result<Session, SessionRejection>);
 
 #[derive(Clone)]
-struct AuthHandler(Auth);
+struct AuthHandler(AuthSource);
 
 #[rocket::async_trait]
 impl Handler for AuthHandler {
     async fn handle<'r>(&self, request: &'r Request<'_>, data: Data<'r>) -> route::Outcome<'r> {
-        let auth = &self.0;
+        let head = to_http_request(request, ());
+        let Some(auth) = self.0.resolve(head.headers(), head.uri()) else {
+            return route::Outcome::Success(to_rocket_response(AuthSource::no_tenant()));
+        };
         // One byte over the core's limit is enough for the core to answer `413`.
         let limit = ByteUnit::from(auth.max_body_bytes().saturating_add(1));
         let read = data.open(limit).into_bytes().await;
@@ -288,26 +303,68 @@ impl<'r> FromRequest<'r> for AuthSession {
     type Error = SessionRejection;
 
     async fn from_request(request: &'r Request<'_>) -> Outcome<Self, Self::Error> {
-        let Some(auth) = request.rocket().state::<Auth>() else {
-            tracing::error!(target: "auth_rocket", "AuthSession used on a Rocket without a managed `Auth` (`with_auth`)");
-            return Outcome::Error((Status::InternalServerError, SessionRejection::NotConfigured));
-        };
         let resolved = request
             .local_cache_async(async {
-                let request = to_http_request(request, ());
-                Resolved(
-                    auth.session_or_rejection(request.headers(), request.uri())
-                        .await,
-                )
+                let head = to_http_request(request, ());
+                Resolved(match auth_of(request) {
+                    Ok(auth) => auth.session_or_rejection(head.headers(), head.uri()).await,
+                    Err(rejection) => Err(rejection),
+                })
             })
             .await;
         match &resolved.0 {
             Ok(session) => Outcome::Success(Self(session.clone())),
-            Err(rejection) => {
-                let stored = request.local_cache(|| Rejected(Some(rejection.clone())));
-                let rejection = stored.0.clone().unwrap_or_else(|| rejection.clone());
-                Outcome::Error((Status::Unauthorized, rejection))
-            }
+            Err(rejection) => reject(request, rejection),
         }
     }
+}
+
+/// The request's [`Auth`] as a request guard: the managed one, or the one of its tenant
+/// (for the server-side actions; a request of no tenant is answered `400`).
+#[derive(Debug, Clone)]
+pub struct RequestAuth(pub Auth);
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for RequestAuth {
+    type Error = SessionRejection;
+
+    async fn from_request(request: &'r Request<'_>) -> Outcome<Self, Self::Error> {
+        match auth_of(request) {
+            Ok(auth) => Outcome::Success(Self(auth)),
+            Err(rejection) => reject(request, &rejection),
+        }
+    }
+}
+
+/// The request-local record of the request's `Auth`, resolved once.
+struct Tenant(Result<Auth, SessionRejection>);
+
+/// The request's `Auth`: of the managed [`AuthSource`] (resolved once per request), else the
+/// managed `Auth` (an app that mounted [`routes`] itself).
+fn auth_of(request: &Request<'_>) -> Result<Auth, SessionRejection> {
+    let tenant = request.local_cache(|| {
+        let rocket = request.rocket();
+        Tenant(match rocket.state::<AuthSource>() {
+            Some(source) => {
+                let head = to_http_request(request, ());
+                source.auth_of(head.headers(), head.uri())
+            }
+            None => rocket.state::<Auth>().cloned().ok_or_else(|| {
+                tracing::error!(target: "auth_rocket", "an auth guard used on a Rocket without a managed `Auth` (`with_auth`)");
+                SessionRejection::NotConfigured
+            }),
+        })
+    });
+    tenant.0.clone()
+}
+
+/// A failed guard: `500` for an app without `with_auth`, else through the `401` catcher,
+/// which answers with the rejection (sign in, `401`, or `400` for no tenant).
+fn reject<T>(request: &Request<'_>, rejection: &SessionRejection) -> Outcome<T, SessionRejection> {
+    if *rejection == SessionRejection::NotConfigured {
+        return Outcome::Error((Status::InternalServerError, rejection.clone()));
+    }
+    let stored = request.local_cache(|| Rejected(Some(rejection.clone())));
+    let rejection = stored.0.clone().unwrap_or_else(|| rejection.clone());
+    Outcome::Error((Status::Unauthorized, rejection))
 }
