@@ -57,6 +57,11 @@ impl fmt::Debug for Auth {
 }
 
 impl Auth {
+    /// Where this `Auth`'s log lines go (the configured [`Logger`](crate::logger::Logger)).
+    pub(crate) fn log(&self) -> &crate::logger::Log {
+        &self.inner.log
+    }
+
     /// The path the routes live under, e.g. `/auth`.
     pub fn base_path(&self) -> &str {
         &self.inner.base_path

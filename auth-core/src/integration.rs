@@ -21,7 +21,7 @@ use http::{
 };
 use http_body::{Body, Frame, SizeHint};
 
-use crate::{Auth, Session, SessionRequired};
+use crate::{Auth, Session, SessionRequired, logger::WarningCode};
 
 /// The error type of a [`BufferedBody`]: whatever stopped the framework's read.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -178,7 +178,10 @@ impl Auth {
         if allowed {
             return None;
         }
-        tracing::warn!(target: "auth_core", "refusing a cross-site request to an application route");
+        self.log().warn(
+            WarningCode::CrossSite,
+            "refusing a cross-site request to an application route",
+        );
         Some(forbidden())
     }
 }

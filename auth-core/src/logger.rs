@@ -54,6 +54,9 @@ pub enum WarningCode {
     SessionToken,
     /// `session-too-large`: the session cookie needs more chunks than are read back.
     SessionTooLarge,
+    /// `cross-site`: [`Auth::refuse_cross_site`](crate::Auth::refuse_cross_site) refused a
+    /// request from another site.
+    CrossSite,
 }
 
 impl WarningCode {
@@ -70,6 +73,7 @@ impl WarningCode {
             Self::BadRequest => "bad-request",
             Self::SessionToken => "session-token",
             Self::SessionTooLarge => "session-too-large",
+            Self::CrossSite => "cross-site",
         }
     }
 }

@@ -114,3 +114,25 @@ async fn without_debug_the_logger_gets_no_debug_messages() {
     );
     assert!(log.lines().iter().all(|l| !l.contains("debug-enabled")));
 }
+
+#[test]
+fn a_refused_cross_site_request_reaches_the_logger() {
+    let log = Captured::default();
+    let auth = common::config()
+        .logger(log.clone())
+        .build()
+        .expect("config");
+    let mut headers = http::HeaderMap::new();
+    headers.insert("host", http::HeaderValue::from_static("localhost:3000"));
+    headers.insert(
+        "origin",
+        http::HeaderValue::from_static("https://evil.example"),
+    );
+    let refused = auth.refuse_cross_site(&headers).expect("refused");
+    assert_eq!(refused.status(), http::StatusCode::FORBIDDEN);
+    assert!(
+        log.lines().iter().any(|l| l.starts_with("warn cross-site")),
+        "{:?}",
+        log.lines()
+    );
+}
