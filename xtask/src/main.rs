@@ -171,6 +171,7 @@ fn ci() -> Result<(), String> {
     // alone (a README or file outside the package, a path dependency without a version,
     // fails here). The examples, auth-parity, auth-browser, auth-fuzz and xtask are `publish = false`: their path
     // dependencies on other unpublished crates cannot be packaged.
+    forget_packaged_builds()?;
     step(
         "package",
         &cargo,
@@ -385,5 +386,68 @@ fn services(extra: &[String]) -> Result<(), String> {
     let _ = stopped.recv_timeout(std::time::Duration::from_secs(minutes * 60));
     drop(services);
     eprintln!("==> services: stopped");
+    Ok(())
+}
+
+/// Makes `cargo package` verify our crates as they are now. It builds the packaged crates
+/// against a temporary registry in the target folder, and a warm machine keeps two things of
+/// an earlier run: the sources cargo extracted from that registry (under `CARGO_HOME`, never
+/// extracted again for the same name and version) and their builds (registry crates are
+/// fingerprinted by name and version only). Either makes a crate that needs a newer
+/// auth-core API fail to verify. Both are removed for our own crates; the dependencies from
+/// crates.io keep their builds.
+fn forget_packaged_builds() -> Result<(), String> {
+    const OURS: [&str; 5] = [
+        "auth-core-",
+        "auth-axum-",
+        "auth-actix-",
+        "auth-rocket-",
+        "auth-poem-",
+    ];
+    let target =
+        env::var_os("CARGO_TARGET_DIR").map_or_else(|| root().join("target"), PathBuf::from);
+    let cargo_home = env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")))
+        .unwrap_or_default();
+    // The builds of the verification, per profile; the extracted sources and cached `.crate`s
+    // of every registry but crates.io (the temporary ones of earlier runs).
+    let mut folders: Vec<PathBuf> = Vec::new();
+    for (parent, child) in [
+        (target.join("package").join("tmp-crate"), ".fingerprint"),
+        (cargo_home.join("registry").join("src"), ""),
+        (cargo_home.join("registry").join("cache"), ""),
+    ] {
+        let Ok(entries) = std::fs::read_dir(&parent) else {
+            continue; // nothing of an earlier run
+        };
+        for entry in entries.flatten() {
+            if !entry
+                .file_name()
+                .to_string_lossy()
+                .starts_with("index.crates.io")
+            {
+                folders.push(entry.path().join(child));
+            }
+        }
+    }
+    for folder in folders {
+        let Ok(entries) = std::fs::read_dir(&folder) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            if !OURS.iter().any(|p| name.to_string_lossy().starts_with(p)) {
+                continue;
+            }
+            let path = entry.path();
+            let removed = if path.is_dir() {
+                std::fs::remove_dir_all(&path)
+            } else {
+                std::fs::remove_file(&path)
+            };
+            removed.map_err(|e| format!("cannot remove {}: {e}", path.display()))?;
+        }
+    }
     Ok(())
 }
