@@ -15,26 +15,11 @@ use actix_web::{
     middleware::from_fn, test, web,
 };
 use auth_actix::{ActionResponse, AuthSession};
-use auth_core::{Auth, AuthConfig, providers::presets, resolver::AuthResolver};
+use auth_core::{Auth, resolver::AuthResolver};
 use serde_json::Value;
 
 fn tenants(builds: Arc<AtomicUsize>) -> AuthResolver {
-    AuthResolver::by_host(move |host| {
-        let secret = match host {
-            "a.test" => "tenant-a-secret-0123456789abcdef0123456789abcdef",
-            "b.test" => "tenant-b-secret-0123456789abcdef0123456789abcdef",
-            _ => return None,
-        };
-        builds.fetch_add(1, Ordering::SeqCst);
-        let mut config = AuthConfig::new()
-            .secret(secret)
-            .url(format!("http://{host}/auth"))
-            .provider(example_demo::credentials());
-        if host == "b.test" {
-            config = config.provider(presets::github().client_id("id").client_secret("s"));
-        }
-        Some(config.build())
-    })
+    example_demo::two_tenants(builds)
 }
 
 async fn home(session: Option<AuthSession>) -> HttpResponse {

@@ -7,7 +7,7 @@ use std::sync::{
 };
 
 use auth_axum::{ActionResponse, AuthRouterExt, AuthSession};
-use auth_core::{Auth, AuthConfig, providers::presets, resolver::AuthResolver};
+use auth_core::Auth;
 use axum::{
     Extension, Router,
     body::Body,
@@ -19,22 +19,7 @@ use serde_json::Value;
 use tower::ServiceExt;
 
 fn app(builds: Arc<AtomicUsize>) -> Router {
-    let tenants = AuthResolver::by_host(move |host| {
-        let secret = match host {
-            "a.test" => "tenant-a-secret-0123456789abcdef0123456789abcdef",
-            "b.test" => "tenant-b-secret-0123456789abcdef0123456789abcdef",
-            _ => return None,
-        };
-        builds.fetch_add(1, Ordering::SeqCst);
-        let mut config = AuthConfig::new()
-            .secret(secret)
-            .url(format!("http://{host}/auth"))
-            .provider(example_demo::credentials());
-        if host == "b.test" {
-            config = config.provider(presets::github().client_id("id").client_secret("s"));
-        }
-        Some(config.build())
-    });
+    let tenants = example_demo::two_tenants(builds);
     Router::new()
         .route(
             "/",

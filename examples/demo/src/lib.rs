@@ -28,6 +28,8 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite:auth-demo.db";
 pub const DEVELOPMENT_SECRET: &str = "development-only-secret-do-not-use-in-production-0123456789";
 
 pub mod serve;
+pub mod tenants;
+pub use tenants::two_tenants;
 
 /// The connection settings every example applies with its framework's own options, and the
 /// ones we recommend in production (README, "Production settings").
