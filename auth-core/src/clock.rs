@@ -90,42 +90,43 @@ const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
 
-/// The IMF-fixdate of a cookie's `Expires`, e.g. `Fri, 31 Jan 2025 12:00:00 GMT`.
-pub(crate) struct HttpDate(pub(crate) i64);
-
-impl fmt::Display for HttpDate {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let c = civil(self.0);
-        write!(
-            f,
+/// Appends the IMF-fixdate of a cookie's `Expires`, e.g. `Fri, 31 Jan 2025 12:00:00 GMT`.
+pub(crate) fn push_http_date(out: &mut String, millis: i64) {
+    let c = civil(millis);
+    if !(0..=9999).contains(&c.year) {
+        use fmt::Write as _;
+        let _ = write!(
+            out,
             "{}, {:02} {} {:04} {:02}:{:02}:{:02} GMT",
             WEEKDAYS[c.weekday], c.day, MONTHS[c.month], c.year, c.hour, c.minute, c.second
-        )
+        );
+        return;
     }
+    out.push_str(WEEKDAYS[c.weekday]);
+    out.push_str(", ");
+    push_digits(out, c.day, 2, ' ');
+    out.push_str(MONTHS[c.month]);
+    out.push(' ');
+    push_digits(out, c.year, 4, ' ');
+    push_digits(out, c.hour, 2, ':');
+    push_digits(out, c.minute, 2, ':');
+    push_digits(out, c.second, 2, ' ');
+    out.push_str("GMT");
 }
 
 /// JavaScript's `Date.prototype.toISOString`, e.g. `2025-01-31T12:00:00.000Z`.
 pub(crate) fn iso8601(millis: i64) -> String {
     let c = civil(millis);
-    // Every session answer carries one: written digit by digit rather than through `format!`
-    // (years outside 0..=9999 keep the formatter's output).
     if (0..=9999).contains(&c.year) {
         let mut out = String::with_capacity(24);
-        let mut digits = |value: i64, width: u32, after: char| {
-            for i in (0..width).rev() {
-                let digit = (value / 10_i64.pow(i)).rem_euclid(10);
-                out.push(char::from(b'0' + u8::try_from(digit).unwrap_or(0)));
-            }
-            out.push(after);
-        };
         let month = i64::try_from(c.month).unwrap_or(0) + 1;
-        digits(c.year, 4, '-');
-        digits(month, 2, '-');
-        digits(c.day, 2, 'T');
-        digits(c.hour, 2, ':');
-        digits(c.minute, 2, ':');
-        digits(c.second, 2, '.');
-        digits(c.millis, 3, 'Z');
+        push_digits(&mut out, c.year, 4, '-');
+        push_digits(&mut out, month, 2, '-');
+        push_digits(&mut out, c.day, 2, 'T');
+        push_digits(&mut out, c.hour, 2, ':');
+        push_digits(&mut out, c.minute, 2, ':');
+        push_digits(&mut out, c.second, 2, '.');
+        push_digits(&mut out, c.millis, 3, 'Z');
         return out;
     }
     format!(
@@ -140,6 +141,16 @@ pub(crate) fn iso8601(millis: i64) -> String {
     )
 }
 
+/// Appends the last `width` decimal digits of `value` (0 ≤ value), then `after`: every session
+/// answer carries two dates, written digit by digit rather than through the formatter.
+fn push_digits(out: &mut String, value: i64, width: u32, after: char) {
+    for i in (0..width).rev() {
+        let digit = (value / 10_i64.pow(i)).rem_euclid(10);
+        out.push(char::from(b'0' + u8::try_from(digit).unwrap_or(0)));
+    }
+    out.push(after);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -149,7 +160,7 @@ mod tests {
         // 2026-12-27T05:08:15.666Z, a value seen in the Auth.js vectors.
         let ms = 1_798_348_095_666;
         assert_eq!(iso8601(ms), "2026-12-27T05:08:15.666Z");
-        assert_eq!(HttpDate(ms).to_string(), "Sun, 27 Dec 2026 05:08:15 GMT");
+        assert_eq!(http_date(ms), "Sun, 27 Dec 2026 05:08:15 GMT");
         assert_eq!(iso8601(0), "1970-01-01T00:00:00.000Z");
         for ms in [
             1,
@@ -172,10 +183,23 @@ mod tests {
                 c.millis
             );
             assert_eq!(iso8601(ms), formatted, "{ms}");
+            let by_formatter = format!(
+                "{}, {:02} {} {:04} {:02}:{:02}:{:02} GMT",
+                WEEKDAYS[c.weekday], c.day, MONTHS[c.month], c.year, c.hour, c.minute, c.second
+            );
+            assert_eq!(http_date(ms), by_formatter, "{ms}");
         }
+        assert_eq!(http_date(951_782_400_000), "Tue, 29 Feb 2000 00:00:00 GMT");
+        // Past year 9999 the formatter writes it.
         assert_eq!(
-            HttpDate(951_782_400_000).to_string(),
-            "Tue, 29 Feb 2000 00:00:00 GMT"
+            http_date(253_402_300_800_000),
+            "Sat, 01 Jan 10000 00:00:00 GMT"
         );
+    }
+
+    fn http_date(millis: i64) -> String {
+        let mut out = String::new();
+        push_http_date(&mut out, millis);
+        out
     }
 }

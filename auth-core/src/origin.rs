@@ -240,11 +240,9 @@ fn is_url_host(authority: &str) -> bool {
     if plain && !numeric {
         return true;
     }
-    if plain
-        && host
-            .parse::<Ipv4Addr>()
-            .is_ok_and(|ip| ip.to_string() == host)
-    {
+    // The standard library reads only the canonical dotted quad (four decimal parts, none
+    // over 255, no leading zero), so a host it reads is written as the URL parser writes it.
+    if plain && host.parse::<Ipv4Addr>().is_ok() {
         return true;
     }
     url::Url::parse(&format!("http://{host}/")).is_ok_and(|u| u.host_str() == Some(host))

@@ -105,6 +105,10 @@ impl Prepared {
             ],
             codec: config.jwt.codec,
             jwt_max_age_secs: whole_secs(config.jwt.max_age.unwrap_or(config.session.max_age)),
+            token_cache_slots: config
+                .jwt
+                .cache_slots
+                .unwrap_or(crate::session::TOKEN_CACHE_SLOTS),
             max_age_secs: whole_secs(config.session.max_age),
             update_age_secs: whole_secs(config.session.update_age),
             generate_session_token: config.session.generate_session_token.clone(),

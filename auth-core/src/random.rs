@@ -13,11 +13,12 @@ pub(crate) fn bytes<const N: usize>() -> [u8; N] {
 
 /// A random UUID v4, lowercase and hyphenated (Auth.js's `crypto.randomUUID()`).
 pub(crate) fn uuid_v4() -> String {
-    format_uuid_v4(bytes::<16>())
+    uuid_v4_from(bytes::<16>())
 }
 
-/// Sets the version (4) and variant (RFC 4122) bits and formats `8-4-4-4-12` lowercase hex.
-fn format_uuid_v4(mut bytes: [u8; 16]) -> String {
+/// The UUID v4 of 16 random bytes: sets the version (4) and variant (RFC 4122) bits and
+/// formats `8-4-4-4-12` lowercase hex.
+pub(crate) fn uuid_v4_from(mut bytes: [u8; 16]) -> String {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     bytes[6] = (bytes[6] & 0x0f) | 0x40;
     bytes[8] = (bytes[8] & 0x3f) | 0x80;
@@ -39,15 +40,15 @@ mod tests {
     #[test]
     fn uuid_format() {
         assert_eq!(
-            format_uuid_v4([0; 16]),
+            uuid_v4_from([0; 16]),
             "00000000-0000-4000-8000-000000000000"
         );
         assert_eq!(
-            format_uuid_v4([0xff; 16]),
+            uuid_v4_from([0xff; 16]),
             "ffffffff-ffff-4fff-bfff-ffffffffffff"
         );
         assert_eq!(
-            format_uuid_v4([
+            uuid_v4_from([
                 0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef, 0x01, 0x23, 0x45, 0x67, 0x89, 0xab,
                 0xcd, 0xef
             ]),

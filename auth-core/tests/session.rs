@@ -374,3 +374,119 @@ async fn a_custom_codec_replaces_the_session_encoding() {
     c.jar.insert("authjs.session-token".into(), "!!!".into());
     assert_eq!(c.get("/auth/session").await.body, "null");
 }
+
+/// A clock the test moves.
+#[derive(Clone)]
+struct MovingClock(std::sync::Arc<std::sync::atomic::AtomicI64>);
+
+impl MovingClock {
+    fn at(millis: i64) -> Self {
+        Self(std::sync::Arc::new(millis.into()))
+    }
+
+    fn set(&self, millis: i64) {
+        self.0.store(millis, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+impl auth_core::clock::Clock for MovingClock {
+    fn now_millis(&self) -> i64 {
+        self.0.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+/// An `Auth` that records the token each `jwt` callback receives.
+fn recording(
+    clock: &MovingClock,
+    slots: usize,
+) -> (
+    auth_core::Auth,
+    std::sync::Arc<std::sync::Mutex<Vec<Token>>>,
+) {
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let record = std::sync::Arc::clone(&seen);
+    let auth = common::config()
+        .clock(clock.clone())
+        .jwt_cache_slots(slots)
+        .jwt_callback(move |args| {
+            let record = std::sync::Arc::clone(&record);
+            async move {
+                record.lock().expect("lock").push(args.token.clone());
+                Ok(Some(args.token))
+            }
+        })
+        .build()
+        .expect("config");
+    (auth, seen)
+}
+
+/// The known-token cache (`jwt_cache_slots`) changes nothing a client or a callback sees: the
+/// same answers and the same tokens in the `jwt` callback as an `Auth` that decrypts every time.
+#[tokio::test]
+async fn known_tokens_read_exactly_as_decrypted_ones() {
+    let clock = MovingClock::at(NOW);
+    let (cached, seen_cached) = recording(&clock, 1024);
+    let (uncached, seen_uncached) = recording(&clock, 0);
+    let mut c = Client::new(cached);
+    c.sign_in("alice", "wonderland").await;
+    for step in 1..=3 {
+        clock.set(NOW + step * 1000);
+        let token = c.jar["authjs.session-token"].clone();
+        let mut other = Client::new(uncached.clone());
+        other.jar.insert("authjs.session-token".into(), token);
+        let from_cache = c.get("/auth/session").await;
+        let decrypted = other.get("/auth/session").await;
+        assert_eq!(from_cache.status, StatusCode::OK);
+        assert_eq!(from_cache.json()["user"]["name"], "Alice");
+        assert_eq!(from_cache.body, decrypted.body, "step {step}");
+    }
+    let seen_cached = seen_cached.lock().expect("lock");
+    let seen_uncached = seen_uncached.lock().expect("lock");
+    // The cached `Auth` also saw the sign-in's token (no `iat` yet): compare the reads.
+    let reads = &seen_cached[seen_cached.len() - 3..];
+    assert_eq!(
+        reads,
+        &seen_uncached[..],
+        "the jwt callback got other tokens"
+    );
+    assert!(
+        reads
+            .iter()
+            .all(|t| t.contains_key("jti") && t.contains_key("exp"))
+    );
+}
+
+/// A token the cache knows still expires, and one that differs from it anywhere but its end
+/// (so that it falls into the same slot) is not taken for it.
+#[tokio::test]
+async fn known_tokens_still_expire_and_must_match_in_full() {
+    let clock = MovingClock::at(NOW);
+    let max_age: i64 = 60;
+    let auth = config_at(NOW)
+        .clock(clock.clone())
+        .session_max_age(Duration::from_secs(max_age.unsigned_abs()))
+        .build()
+        .expect("config");
+    let mut c = Client::new(auth.clone());
+    c.sign_in("alice", "wonderland").await;
+    let issued = c.jar["authjs.session-token"].clone();
+
+    // One byte changed in the ciphertext, the tail (slot) kept.
+    let mut forged = issued.clone().into_bytes();
+    let at = forged.len() / 2;
+    forged[at] = if forged[at] == b'A' { b'B' } else { b'A' };
+    let forged = String::from_utf8(forged).expect("ascii");
+    let mut f = Client::new(auth.clone());
+    f.jar.insert("authjs.session-token".into(), forged);
+    assert_eq!(f.get("/auth/session").await.body, "null");
+
+    clock.set(NOW + (max_age + 20) * 1000);
+    let mut late = Client::new(auth);
+    late.jar.insert("authjs.session-token".into(), issued);
+    let r = late.get("/auth/session").await;
+    assert_eq!(r.body, "null", "an expired known token was accepted");
+    assert!(
+        r.cookie("authjs.session-token")
+            .is_some_and(|c| c.contains("Max-Age=0"))
+    );
+}

@@ -27,19 +27,22 @@ use crate::{
 /// Runs the action of `ctx` and attaches the cookies `init` queued (except on `/providers`,
 /// which sets none, as in Auth.js).
 pub(crate) async fn dispatch(ctx: &mut RequestContext<'_>) -> Result<AuthResponse, Error> {
+    // The sign-in, sign-out, callback and passkey actions run on the heap: their futures hold
+    // kilobytes of state (OAuth, adapters), and every request's future, the session read's
+    // included, would otherwise be as large as the largest and copied at that size.
     let response = match (ctx.method, ctx.action) {
         (Method::Get, Action::Providers) => return Ok(providers::list(ctx)),
         (Method::Get, Action::Csrf) => csrf::get(ctx),
         (Method::Get, Action::Session) => session::get(ctx).await,
         (Method::Post, Action::Session) => session::update(ctx).await?,
         (Method::Get, Action::SignIn) => signin::page(ctx)?,
-        (Method::Post, Action::SignIn) => signin::start(ctx).await?,
+        (Method::Post, Action::SignIn) => Box::pin(signin::start(ctx)).await?,
         (Method::Get, Action::SignOut) => signout::page(ctx),
-        (Method::Post, Action::SignOut) => signout::sign_out(ctx).await?,
-        (_, Action::Callback) => callback::handle(ctx).await?,
+        (Method::Post, Action::SignOut) => Box::pin(signout::sign_out(ctx)).await?,
+        (_, Action::Callback) => Box::pin(callback::handle(ctx)).await?,
         (Method::Get, Action::VerifyRequest) => pages::verify_request(ctx),
         (Method::Get, Action::Error) => pages::error(ctx),
-        (Method::Get, Action::WebauthnOptions) => webauthn_options::options(ctx).await?,
+        (Method::Get, Action::WebauthnOptions) => Box::pin(webauthn_options::options(ctx)).await?,
         (Method::Get, Action::WebauthnScript) => {
             return Ok(AuthResponse::script(crate::pages::WEBAUTHN_SCRIPT));
         }

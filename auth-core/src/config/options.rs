@@ -61,14 +61,17 @@ impl Default for SessionOptions {
 }
 
 /// JWT options (Auth.js's `jwt`), set through
-/// [`AuthConfig::jwt_max_age`](super::AuthConfig::jwt_max_age) and
-/// [`AuthConfig::jwt_codec`](super::AuthConfig::jwt_codec).
+/// [`AuthConfig::jwt_max_age`](super::AuthConfig::jwt_max_age),
+/// [`AuthConfig::jwt_codec`](super::AuthConfig::jwt_codec) and
+/// [`AuthConfig::jwt_cache_slots`](super::AuthConfig::jwt_cache_slots).
 #[derive(Clone, Default)]
 pub(crate) struct JwtOptions {
     /// Lifetime of the token's `exp` (default: the session's `max_age`).
     pub(crate) max_age: Option<Duration>,
     /// A replacement for the built-in JWE encoding of the session token.
     pub(crate) codec: Option<Arc<dyn JwtCodec>>,
+    /// Slots of the cache of known session tokens (default 1024; 0 turns it off).
+    pub(crate) cache_slots: Option<usize>,
 }
 
 impl fmt::Debug for JwtOptions {
@@ -76,6 +79,7 @@ impl fmt::Debug for JwtOptions {
         f.debug_struct("JwtOptions")
             .field("max_age", &self.max_age)
             .field("codec", &self.codec.as_ref().map(|_| "custom"))
+            .field("cache_slots", &self.cache_slots)
             .finish()
     }
 }

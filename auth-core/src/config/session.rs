@@ -91,6 +91,20 @@ impl AuthConfig {
         self
     }
 
+    /// How many session tokens the built-in JWE codec remembers (default 1024, about 1 MB
+    /// when full; `0` turns this off).
+    ///
+    /// The JWT strategy re-issues the session cookie on every read, and the browser presents
+    /// exactly that token next time. A token this `Auth` issued or already decrypted, equal
+    /// byte for byte (compared in constant time), is read from memory: only its time checks
+    /// run again, not the integrity check, decryption and parsing. Nothing changes on the
+    /// wire; a server that never saw a token (another instance, Auth.js) decrypts it as usual.
+    #[must_use]
+    pub fn jwt_cache_slots(mut self, slots: usize) -> Self {
+        self.jwt.cache_slots = Some(slots);
+        self
+    }
+
     /// Replaces the built-in JWE encoding of the session token (Auth.js's `jwt.encode` and
     /// `jwt.decode`).
     #[must_use]

@@ -3,7 +3,8 @@
 use std::fmt;
 
 use http::{HeaderMap, header::COOKIE};
-use percent_encoding::percent_decode_str;
+
+use crate::encoding::push_decoded;
 
 /// The cookies of a request, in order; the first occurrence of a name wins.
 ///
@@ -37,8 +38,9 @@ impl RequestCookies {
     /// pairs split on `;`, name and value split at the first `=`, values percent-decoded when
     /// they contain `%` (kept raw when that fails).
     pub(crate) fn from_headers(headers: &HeaderMap) -> Self {
-        let mut text = String::new();
-        for header in headers.get_all(COOKIE) {
+        let all = headers.get_all(COOKIE);
+        let mut text = String::with_capacity(all.iter().map(|h| h.len() + 1).sum());
+        for header in all {
             // A `;` between headers keeps a pair from running into the next header's first.
             if !text.is_empty() {
                 text.push(';');
@@ -71,8 +73,7 @@ impl RequestCookies {
             };
             if value.as_bytes().contains(&b'%') {
                 let start = decoded.len();
-                decoded.reserve(value.len());
-                decoded.extend(percent_decode_str(value));
+                push_decoded(&mut decoded, value);
                 if std::str::from_utf8(&decoded[start..]).is_ok() {
                     pair.value = (start, decoded.len());
                     pair.value_decoded = true;

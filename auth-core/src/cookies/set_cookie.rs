@@ -5,7 +5,7 @@ use std::fmt;
 use bytes::Bytes;
 use http::HeaderValue;
 
-use crate::clock::HttpDate;
+use crate::clock::push_http_date;
 
 use super::{CookieOptions, CookieSpec};
 use crate::encoding::push_component;
@@ -69,7 +69,8 @@ impl SetCookie {
         out.push_str("; Path=");
         out.push_str(&o.path);
         if let Some(expires) = self.expires {
-            let _ = write!(out, "; Expires={}", HttpDate(expires));
+            out.push_str("; Expires=");
+            push_http_date(&mut out, expires);
         }
         if o.http_only {
             out.push_str("; HttpOnly");

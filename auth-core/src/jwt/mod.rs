@@ -63,16 +63,46 @@ impl JwtKeys {
         max_age_secs: i64,
         now_secs: i64,
     ) -> Result<String, Error> {
-        let key = self
-            .keys
+        Ok(claims::encode(
+            self.first()?,
+            claims,
+            max_age_secs,
+            now_secs,
+        ))
+    }
+
+    /// [`encode`](Self::encode), also returning the claims the token carries, exactly as
+    /// [`decode`](Self::decode) will read them (`None` when they hold a float, which may not
+    /// read back bit for bit).
+    pub(crate) fn encode_carrying(
+        &self,
+        claims: &Claims,
+        max_age_secs: i64,
+        now_secs: i64,
+    ) -> Result<(String, Option<Claims>), Error> {
+        Ok(claims::encode_carrying(
+            self.first()?,
+            claims,
+            max_age_secs,
+            now_secs,
+        ))
+    }
+
+    /// The key tokens are encrypted with: the first secret's.
+    fn first(&self) -> Result<&DerivedKey, Error> {
+        self.keys
             .first()
-            .ok_or_else(|| Error::new(ErrorKind::MissingSecret, "no secret to encode with"))?;
-        Ok(claims::encode(key, claims, max_age_secs, now_secs))
+            .ok_or_else(|| Error::new(ErrorKind::MissingSecret, "no secret to encode with"))
     }
 
     /// Decodes and checks a token made with any of the secrets.
     pub fn decode(&self, token: &str, now_secs: i64) -> Result<Claims, JwtError> {
         claims::decode(&self.keys, token, now_secs)
+    }
+
+    /// The time checks of [`decode`](Self::decode) alone, for claims it returned earlier.
+    pub(crate) fn check_times(claims: &Claims, now_secs: i64) -> Result<(), JwtError> {
+        claims::validate_times(claims, now_secs)
     }
 }
 

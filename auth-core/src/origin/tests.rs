@@ -193,3 +193,22 @@ fn hosts_no_url_parser_keeps_are_no_origin() {
         );
     }
 }
+
+/// `is_url_host` relies on the standard library reading only canonical dotted quads.
+#[test]
+fn only_canonical_dotted_quads_parse_as_ipv4() {
+    for canonical in ["127.0.0.1", "0.0.0.0", "255.255.255.255", "10.20.30.40"] {
+        let ip: Ipv4Addr = canonical.parse().expect(canonical);
+        assert_eq!(ip.to_string(), canonical);
+    }
+    for other in [
+        "127.0.0.01",
+        "0127.0.0.1",
+        "127.1",
+        "256.0.0.1",
+        "1.2.3.4.",
+        "0x7f.0.0.1",
+    ] {
+        assert!(other.parse::<Ipv4Addr>().is_err(), "{other}");
+    }
+}

@@ -1,15 +1,18 @@
 //! The session token of the JWT strategy: the built-in JWE (keys derived once per cookie name
-//! at build) or a custom [`JwtCodec`].
+//! at build, tokens it issued or decoded remembered in a [`TokenCache`]) or a custom
+//! [`JwtCodec`].
 
 use std::sync::Arc;
 
 use crate::{
     Result,
     error::{Error, ErrorKind},
-    jwt::{CodecDecode, CodecEncode, JwtCodec, JwtKeys},
+    jwt::{CodecDecode, CodecEncode, JwtCodec, JwtError, JwtKeys},
     model::Token,
     secret::SecretList,
 };
+
+use super::token_cache::TokenCache;
 
 /// Encodes and decodes session tokens. The salt is the session cookie's name, so a secure and
 /// a plain deployment never read each other's tokens (Auth.js).
@@ -17,6 +20,8 @@ pub(crate) struct TokenCodec {
     keys_secure: JwtKeys,
     keys_plain: JwtKeys,
     custom: Option<Arc<dyn JwtCodec>>,
+    /// The built-in codec's known tokens (unused with a custom codec).
+    known: TokenCache,
     secrets: SecretList,
     /// `jwt.max_age` in seconds.
     max_age_secs: i64,
@@ -28,11 +33,13 @@ impl TokenCodec {
         salts: [&str; 2],
         custom: Option<Arc<dyn JwtCodec>>,
         max_age_secs: i64,
+        cache_slots: usize,
     ) -> Self {
         let [secure, plain] = salts;
         Self {
             keys_secure: JwtKeys::new(secrets, secure),
             keys_plain: JwtKeys::new(secrets, plain),
+            known: TokenCache::new(if custom.is_some() { 0 } else { cache_slots }),
             custom,
             secrets: secrets.clone(),
             max_age_secs,
@@ -66,9 +73,17 @@ impl TokenCodec {
                     })
                     .await
             }
-            None => self
-                .keys(secure)
-                .encode(token, self.max_age_secs, now_ms.div_euclid(1000)),
+            None => {
+                let (encoded, carried) = self.keys(secure).encode_carrying(
+                    token,
+                    self.max_age_secs,
+                    now_ms.div_euclid(1000),
+                )?;
+                if let Some(claims) = carried {
+                    self.known.put(secure, &encoded, claims);
+                }
+                Ok(encoded)
+            }
         }
     }
 
@@ -91,17 +106,27 @@ impl TokenCodec {
                     .await
             }
             None => self
-                .keys(secure)
-                .decode(raw, now_ms.div_euclid(1000))
-                .map(Some)
-                .map_err(|e| {
-                    Error::new(
-                        ErrorKind::JwtSessionError,
-                        "the session token could not be decoded",
-                    )
-                    .with_source(e)
-                    .caused_by_client()
-                }),
+                .decode_builtin(secure, raw, now_ms.div_euclid(1000))
+                .map(Some),
         }
+    }
+
+    /// The built-in decode: a known token's claims (time checks only), else the full check,
+    /// after which the token is known.
+    fn decode_builtin(&self, secure: bool, raw: &str, now_secs: i64) -> Result<Token> {
+        let decoded = match self.known.get(secure, raw) {
+            Some(claims) => JwtKeys::check_times(&claims, now_secs).map(|()| claims),
+            None => self.keys(secure).decode(raw, now_secs).inspect(|claims| {
+                self.known.put(secure, raw, claims.clone());
+            }),
+        };
+        decoded.map_err(|e: JwtError| {
+            Error::new(
+                ErrorKind::JwtSessionError,
+                "the session token could not be decoded",
+            )
+            .with_source(e)
+            .caused_by_client()
+        })
     }
 }

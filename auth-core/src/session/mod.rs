@@ -5,10 +5,13 @@
 //! - `jwt.rs`: an encrypted JWT in (chunked) cookies, through the `jwt` and `session` callbacks.
 //! - `database.rs`: a session row behind an opaque cookie, extended after `update_age`.
 //! - `codec.rs`: the session token of the JWT strategy (built-in JWE or a custom codec).
+//! - `token_cache.rs`: the tokens the built-in codec issued or decoded, so a browser's next
+//!   read skips the decryption.
 
 mod codec;
 mod database;
 mod jwt;
+mod token_cache;
 
 use std::sync::Arc;
 
@@ -27,6 +30,7 @@ use crate::{
 
 use codec::TokenCodec;
 use database::DatabaseSessions;
+pub(crate) use token_cache::DEFAULT_SLOTS as TOKEN_CACHE_SLOTS;
 
 /// How sessions are kept, decided at build.
 enum Strategy {
@@ -61,6 +65,8 @@ pub(crate) struct SessionSetup {
     pub(crate) codec: Option<Arc<dyn JwtCodec>>,
     /// `jwt.max_age`, in seconds.
     pub(crate) jwt_max_age_secs: i64,
+    /// Slots of the JWT strategy's known-token cache (0: off).
+    pub(crate) token_cache_slots: usize,
     /// `session.max_age`, in seconds.
     pub(crate) max_age_secs: i64,
     /// `session.update_age`, in seconds.
@@ -132,6 +138,7 @@ impl Sessions {
             [&cookie_secure.name, &cookie_plain.name],
             setup.codec,
             setup.jwt_max_age_secs,
+            setup.token_cache_slots,
         );
         let max_age_ms = setup.max_age_secs.saturating_mul(1000);
         let strategy = match setup.database {

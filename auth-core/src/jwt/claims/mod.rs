@@ -38,13 +38,50 @@ pub(crate) fn encode(
     max_age_secs: i64,
     now_secs: i64,
 ) -> String {
-    let payload = payload(
-        claims,
-        now_secs,
-        now_secs.saturating_add(max_age_secs),
-        &crate::random::uuid_v4(),
-    );
-    jwe::encrypt(key, payload.as_bytes())
+    seal(key, claims, now_secs, now_secs.saturating_add(max_age_secs)).0
+}
+
+/// [`encode`], also returning the claims the token carries: exactly what [`decode`] gives back
+/// for it. `None` instead when a claim holds a float, which serde_json's parser does not promise
+/// to read back bit for bit.
+pub(crate) fn encode_carrying(
+    key: &DerivedKey,
+    claims: &Claims,
+    max_age_secs: i64,
+    now_secs: i64,
+) -> (String, Option<Claims>) {
+    let exp = now_secs.saturating_add(max_age_secs);
+    let (token, jti) = seal(key, claims, now_secs, exp);
+    if claims.values().any(holds_float) {
+        return (token, None);
+    }
+    // The order `Payload` writes: existing members keep their place, new ones follow.
+    let mut carried = claims.clone();
+    carried.insert("iat".to_owned(), now_secs.into());
+    carried.insert("exp".to_owned(), exp.into());
+    carried.insert("jti".to_owned(), jti.into());
+    (token, Some(carried))
+}
+
+/// Encrypts `claims` with `iat`, `exp` and a fresh `jti`; returns the token and the `jti`. The
+/// `jti` and the IV come from one request to the OS generator (a system call per session read).
+fn seal(key: &DerivedKey, claims: &Claims, iat: i64, exp: i64) -> (String, String) {
+    let random = crate::random::bytes::<32>();
+    let (id, iv) = random.split_at(16);
+    let jti = crate::random::uuid_v4_from(id.try_into().unwrap_or_default());
+    let payload = payload(claims, iat, exp, &jti);
+    let token = jwe::encrypt_with_iv(key, payload.as_bytes(), iv.try_into().unwrap_or_default());
+    (token, jti)
+}
+
+/// Whether `value` is or contains a floating-point number.
+fn holds_float(value: &Value) -> bool {
+    match value {
+        Value::Number(n) => n.is_f64(),
+        Value::Array(items) => items.iter().any(holds_float),
+        Value::Object(members) => members.values().any(holds_float),
+        _ => false,
+    }
 }
 
 /// Builds the JSON payload `encode` encrypts: the claims with `iat`, `exp` and `jti` set, as
@@ -120,7 +157,7 @@ pub(crate) fn decode(keys: &[DerivedKey], token: &str, now_secs: i64) -> Result<
 }
 
 /// jose's `validateClaimsSet` time checks, in jose's order (iat, nbf, exp).
-fn validate_times(claims: &Claims, now_secs: i64) -> Result<(), JwtError> {
+pub(crate) fn validate_times(claims: &Claims, now_secs: i64) -> Result<(), JwtError> {
     if let Some(iat) = claims.get("iat") {
         number(iat)?;
     }

@@ -444,3 +444,65 @@ fn the_payload_is_the_claims_with_the_times_inserted() {
     claims.insert("jti".into(), json!("old"));
     assert_eq!(payload(&claims, 10, 20, "id"), inserted(&claims));
 }
+
+/// The token cache hands out what `encode_carrying` said a token carries instead of decrypting
+/// it: that must be exactly what decoding the token gives, member order included.
+#[test]
+fn the_carried_claims_are_what_decoding_gives() {
+    let key = DerivedKey::derive(b"carried-claims-secret", "authjs.session-token");
+    let sets = [
+        json!({}),
+        json!({"name": "Alice", "email": "alice@example.com", "sub": "u-1", "picture": null}),
+        json!({"sub": "2", "exp": 1, "role": "admin", "iat": "x", "jti": 7, "n": -12}),
+        json!({"big": u64::MAX, "neg": i64::MIN, "t": true, "s": "é\u{1F600}\"\\\n"}),
+        json!({"nested": {"a": [1, "two", {"b": null}], "jti": "inner"}, "list": []}),
+        json!({"accessToken": "ya29.a0", "expires_at": 1_798_348_095_i64}),
+    ];
+    for set in sets {
+        let claims: Claims = serde_json::from_value(set.clone()).expect("claims");
+        let (token, carried) = encode_carrying(&key, &claims, 3600, 1_700_000_000);
+        let decoded = decode(std::slice::from_ref(&key), &token, 1_700_000_000).expect("decodes");
+        let carried = carried.expect("no floats: carried");
+        assert_eq!(carried, decoded, "{set}");
+        let order = |c: &Claims| c.keys().cloned().collect::<Vec<_>>();
+        assert_eq!(order(&carried), order(&decoded), "{set}");
+    }
+}
+
+#[test]
+fn claims_with_a_float_are_not_carried() {
+    let key = DerivedKey::derive(b"carried-claims-secret", "authjs.session-token");
+    for set in [json!({"score": 0.1}), json!({"deep": [{"x": 1.5}]})] {
+        let claims: Claims = serde_json::from_value(set.clone()).expect("claims");
+        let (token, carried) = encode_carrying(&key, &claims, 3600, 1_700_000_000);
+        assert!(carried.is_none(), "{set}");
+        assert!(decode(std::slice::from_ref(&key), &token, 1_700_000_000).is_ok());
+    }
+}
+
+/// Each token draws its IV and its `jti` afresh, from different random bytes.
+#[test]
+fn every_token_has_its_own_iv_and_jti() {
+    let key = DerivedKey::derive(b"iv-and-jti-secret", "authjs.session-token");
+    let claims = Claims::new();
+    let tokens: Vec<String> = (0..8)
+        .map(|_| encode(&key, &claims, 60, 1_700_000_000))
+        .collect();
+    let mut seen = std::collections::HashSet::new();
+    for token in &tokens {
+        let iv = B64
+            .decode(token.split('.').nth(2).expect("iv"))
+            .expect("b64");
+        let decoded = decode(std::slice::from_ref(&key), token, 1_700_000_000).expect("decodes");
+        let jti = decoded["jti"].as_str().expect("jti").replace('-', "");
+        let mut iv_as_uuid = iv.clone();
+        iv_as_uuid[6] = (iv_as_uuid[6] & 0x0f) | 0x40;
+        iv_as_uuid[8] = (iv_as_uuid[8] & 0x3f) | 0x80;
+        let iv_hex: String = iv_as_uuid.iter().map(|b| format!("{b:02x}")).collect();
+        assert_ne!(iv_hex, jti, "the IV and the jti share their bytes");
+        assert!(
+            seen.insert(iv) && seen.insert(jti.into_bytes()),
+            "a repeated IV or jti"
+        );
+    }
+}

@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use aes::Aes256;
 use aes_gcm::KeyInit;
 use base64::Engine as _;
 use hkdf::Hkdf;
@@ -19,10 +20,14 @@ use super::B64;
 pub struct DerivedKey {
     /// First half of the HKDF output: HMAC-SHA-512 key for CBC-HS512, and the whole A256GCM key.
     pub(super) mac_key: [u8; 32],
-    /// Second half of the HKDF output: AES-256-CBC key.
+    /// Second half of the HKDF output: AES-256-CBC key (requests use its schedule, `cipher`;
+    /// the tests check the bytes against Auth.js's).
+    #[cfg_attr(not(test), allow(dead_code))]
     pub(super) enc_key: [u8; 32],
     /// HMAC-SHA-512 state already keyed with `mac_key` (cloned per message).
     pub(super) mac: Hmac<Sha512>,
+    /// The AES-256 key schedule of `enc_key`, expanded once.
+    pub(super) cipher: Aes256,
     /// SHA-512 RFC 7638 thumbprint of the 64-byte key.
     kid: String,
     /// SHA-256 RFC 7638 thumbprint of the 32-byte key.
@@ -63,10 +68,13 @@ impl DerivedKey {
         let mac = <Hmac<Sha512> as KeyInit>::new_from_slice(&mac_key)
             .expect("HMAC accepts keys of any length");
 
+        let cipher = <Aes256 as KeyInit>::new(&enc_key.into());
+
         DerivedKey {
             mac_key,
             enc_key,
             mac,
+            cipher,
             kid,
             kid_gcm,
             header_b64,

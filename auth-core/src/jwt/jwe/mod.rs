@@ -21,7 +21,7 @@ use aes_gcm::{Aes256Gcm, KeyInit};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use cbc::cipher::block_padding::Pkcs7;
-use cbc::cipher::{BlockModeDecrypt, BlockModeEncrypt, KeyIvInit};
+use cbc::cipher::{BlockModeDecrypt, BlockModeEncrypt, InnerIvInit};
 use hmac::Mac;
 use serde::Deserialize;
 use serde::de::IgnoredAny;
@@ -81,12 +81,14 @@ impl fmt::Display for JweError {
 
 impl std::error::Error for JweError {}
 
-/// Encrypts `plaintext` as a compact JWE (`dir`, `A256CBC-HS512`) with a fresh random IV.
+/// Encrypts `plaintext` as a compact JWE (`dir`, `A256CBC-HS512`) with a fresh random IV (the
+/// tests' shorthand; tokens are made by the claims layer, which draws the IV with the `jti`).
 ///
 /// # Panics
 ///
 /// Panics if the operating system's random number generator fails (a reused or predictable IV
 /// is not an acceptable fallback).
+#[cfg(test)]
 #[must_use]
 pub(crate) fn encrypt(key: &DerivedKey, plaintext: &[u8]) -> String {
     encrypt_with_iv(key, plaintext, crate::random::bytes::<CBC_IV_LEN>())
@@ -94,11 +96,11 @@ pub(crate) fn encrypt(key: &DerivedKey, plaintext: &[u8]) -> String {
 
 /// Encrypts `plaintext` as a compact JWE (`dir`, `A256CBC-HS512`) with the given IV.
 ///
-/// Deterministic; meant for tests and vectors. Never reuse an IV for real tokens: use
-/// [`encrypt`].
+/// Deterministic: the IV must be fresh random bytes for real tokens (the claims layer draws it
+/// with the `jti`); tests and vectors pass fixed ones.
 #[must_use]
 pub(crate) fn encrypt_with_iv(key: &DerivedKey, plaintext: &[u8], iv: [u8; 16]) -> String {
-    let ciphertext = cbc::Encryptor::<Aes256>::new(&key.enc_key.into(), &iv.into())
+    let ciphertext = cbc::Encryptor::<Aes256>::inner_iv_init(key.cipher.clone(), &iv.into())
         .encrypt_padded_vec::<Pkcs7>(plaintext);
     let tag = cbc_tag(key, key.header_b64.as_bytes(), &iv, &ciphertext);
 
@@ -288,7 +290,7 @@ fn decrypt_cbc(
     if !bool::from(expected.ct_eq(tag)) {
         return Err(JweError::DecryptionFailed);
     }
-    let len = cbc::Decryptor::<Aes256>::new(&key.enc_key.into(), &(*iv).into())
+    let len = cbc::Decryptor::<Aes256>::inner_iv_init(key.cipher.clone(), &(*iv).into())
         .decrypt_padded::<Pkcs7>(buf)
         .map_err(|_| JweError::DecryptionFailed)?
         .len();

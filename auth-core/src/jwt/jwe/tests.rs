@@ -1,4 +1,5 @@
 use super::*;
+use cbc::cipher::KeyIvInit;
 use serde_json::Value;
 
 const VECTORS: &str = include_str!("../../../tests/fixtures/authjs-vectors.json");
