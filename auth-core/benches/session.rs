@@ -1,7 +1,8 @@
 //! The session check, the hottest path of every app, with the headers a browser sends (CSRF
 //! and callback-url cookies included, see `common/mod.rs`): JWE decode and encode, the session
-//! check (`Auth::session`), one `GET /auth/session` through `Auth::handle` (JWT sessions, and
-//! database sessions on SQLite in memory with the `sqlite` feature), and `GET /auth/csrf`.
+//! check (`Auth::session`), one `GET /auth/session` through `Auth::handle` (JWT sessions with
+//! the known-token cache and without it, and database sessions on SQLite in memory with the
+//! `sqlite` feature), and `GET /auth/csrf`.
 //!
 //! Run with `cargo bench -p auth-core` or `cargo xtask bench`.
 
@@ -47,6 +48,18 @@ fn benches(c: &mut Criterion) {
 
     c.bench_function("GET /auth/session (Auth::handle)", |b| {
         b.iter(|| runtime.block_on(browser.auth.handle(browser.session_request())));
+    });
+
+    // Every read decrypts: what a server that did not issue the token (another instance,
+    // Auth.js) does, and the read before the known-token cache.
+    let uncached = runtime.block_on(common::sign_in(
+        common::jwt_config()
+            .jwt_cache_slots(0)
+            .build()
+            .expect("config"),
+    ));
+    c.bench_function("GET /auth/session, token cache off (Auth::handle)", |b| {
+        b.iter(|| runtime.block_on(uncached.auth.handle(uncached.session_request())));
     });
 
     c.bench_function("GET /auth/csrf (Auth::handle)", |b| {

@@ -6,7 +6,8 @@
 //! valgrind --tool=callgrind target/release/examples/hot_path session 2000
 //! ```
 //!
-//! Scenarios: `session` (`GET /auth/session`, JWT), `check` (`Auth::session`), `csrf`
+//! Scenarios: `session` (`GET /auth/session`, JWT), `session-uncached` (the same with the
+//! known-token cache off: every read decrypts), `check` (`Auth::session`), `csrf`
 //! (`GET /auth/csrf`), `database` (`GET /auth/session` on SQLite in memory). The difference of
 //! two counts (`N` and `0`) divided by `N` is the cost of one request.
 
@@ -28,6 +29,13 @@ fn main() {
                     .await
                     .expect("sqlite");
                 common::sign_in(common::database_auth(store)).await
+            }
+            "session-uncached" => {
+                let auth = common::jwt_config()
+                    .jwt_cache_slots(0)
+                    .build()
+                    .expect("config");
+                common::sign_in(auth).await
             }
             _ => common::sign_in(common::jwt_auth()).await,
         };

@@ -144,9 +144,15 @@ pub(crate) fn iso8601(millis: i64) -> String {
 /// Appends the last `width` decimal digits of `value` (0 ≤ value), then `after`: every session
 /// answer carries two dates, written digit by digit rather than through the formatter.
 fn push_digits(out: &mut String, value: i64, width: u32, after: char) {
-    for i in (0..width).rev() {
-        let digit = (value / 10_i64.pow(i)).rem_euclid(10);
-        out.push(char::from(b'0' + u8::try_from(digit).unwrap_or(0)));
+    let mut digits = [b'0'; 4];
+    let width = usize::try_from(width).unwrap_or(4).min(digits.len());
+    let mut rest = value;
+    for slot in digits[..width].iter_mut().rev() {
+        *slot = b'0' + u8::try_from(rest.rem_euclid(10)).unwrap_or(0);
+        rest /= 10;
+    }
+    for &digit in &digits[..width] {
+        out.push(char::from(digit));
     }
     out.push(after);
 }

@@ -19,7 +19,9 @@
 //!
 //! Options: `--rounds N` (3), `--duration SECS` per run (5), `--warmup SECS` (2),
 //! `--connections N` (16), `--frameworks axum,actix,poem,rocket`, `--soak SECS`, `--no-build`,
-//! `--bin-dir DIR` (the example binaries of another build, e.g. to compare before and after).
+//! `--bin-dir DIR` (the example binaries of another build), `--against DIR` (compare: the
+//! binaries in DIR run as "before", this build's as "after", interleaved scenario by scenario
+//! in every round, and the table adds the after/before ratio of req/s).
 //!
 //! Nothing here asserts a speed: benchmarks are not tests.
 
@@ -41,6 +43,8 @@ const SECRET: &str = "bench-only-secret-0123456789abcdef0123456789abcdef";
 const READY_TIMEOUT: Duration = Duration::from_secs(60);
 /// How often `--soak` samples the RSS.
 const SOAK_SAMPLE: Duration = Duration::from_secs(5);
+/// The longest single `wrk` run of a soak (shorter than the examples' connection lifetime).
+const SOAK_RUN: Duration = Duration::from_secs(10);
 /// The `User-Agent` of the requests (a desktop browser's).
 const USER_AGENT: &str = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36";
 
@@ -54,6 +58,8 @@ struct Options {
     build: bool,
     /// Binaries from elsewhere (an earlier build, to compare): no build then.
     bin_dir: Option<PathBuf>,
+    /// Binaries to compare with (`--against`): run interleaved with the others, round by round.
+    against: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -130,6 +136,25 @@ const SCENARIOS: [Scenario; 5] = [
     },
 ];
 
+/// The three servers of one framework from one set of binaries.
+struct Servers {
+    framework: Framework,
+    /// `""`, or `"before"`/`"after"` with `--against`.
+    variant: &'static str,
+    /// Bare, JWT and database sessions.
+    by_kind: [Server; 3],
+}
+
+impl Servers {
+    fn of(&self, kind: Kind) -> &Server {
+        &self.by_kind[match kind {
+            Kind::Bare => 0,
+            Kind::Jwt => 1,
+            Kind::Database => 2,
+        }]
+    }
+}
+
 /// One `wrk` run.
 #[derive(Clone, Copy)]
 struct Run {
@@ -195,60 +220,83 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
         }
     );
 
-    // Every server of every framework, started once.
-    let mut servers: Vec<(Framework, [Server; 3])> = Vec::new();
-    for &framework in &options.frameworks {
-        let binary = options
-            .bin_dir
-            .clone()
-            .unwrap_or_else(|| target.join("release"))
-            .join(framework.package());
-        if !binary.exists() {
-            return Err(format!("{} is not built", binary.display()));
-        }
-        let start = |kind: Kind| start_server(&binary, framework, kind, &data, pin);
-        let bare = start(Kind::Bare)?;
-        let mut jwt = start(Kind::Jwt)?;
-        let mut db = start(Kind::Database)?;
-        jwt.cookie = sign_in(jwt.port, "jwt")?;
-        db.cookie = sign_in(db.port, "database")?;
-        servers.push((framework, [bare, jwt, db]));
+    // The binaries measured: this build's (or `--bin-dir`), and `--against`'s to compare with.
+    let ours = options
+        .bin_dir
+        .clone()
+        .unwrap_or_else(|| target.join("release"));
+    let mut variants = vec![("", ours)];
+    if let Some(against) = &options.against {
+        variants = vec![
+            ("before", against.clone()),
+            ("after", variants[0].1.clone()),
+        ];
     }
-    let server = |servers: &[(Framework, [Server; 3])], f: Framework, kind: Kind| -> usize {
-        let index = servers.iter().position(|(g, _)| *g == f).unwrap_or(0);
-        index * 3
-            + match kind {
-                Kind::Bare => 0,
-                Kind::Jwt => 1,
-                Kind::Database => 2,
+
+    // Every server of every framework and variant, started once.
+    let mut servers: Vec<Servers> = Vec::new();
+    for &framework in &options.frameworks {
+        for (variant, dir) in &variants {
+            let binary = dir.join(framework.package());
+            if !binary.exists() {
+                return Err(format!("{} is not built", binary.display()));
             }
-    };
-    let flat: Vec<&Server> = servers.iter().flat_map(|(_, s)| s.iter()).collect();
+            let start = |kind: Kind| start_server(&binary, framework, kind, &data, pin);
+            let bare = start(Kind::Bare)?;
+            let mut jwt = start(Kind::Jwt)?;
+            let mut db = start(Kind::Database)?;
+            jwt.cookie = sign_in(jwt.port, "jwt")?;
+            db.cookie = sign_in(db.port, "database")?;
+            servers.push(Servers {
+                framework,
+                variant,
+                by_kind: [bare, jwt, db],
+            });
+        }
+    }
 
     eprintln!("\n==> warm-up: {} s per scenario", options.warmup);
-    for &framework in &options.frameworks {
+    for set in &servers {
         for scenario in &SCENARIOS {
-            let s = flat[server(&servers, framework, scenario.kind)];
-            wrk(s, scenario, options.warmup, options.connections, pin)?;
+            wrk(
+                set.of(scenario.kind),
+                scenario,
+                options.warmup,
+                options.connections,
+                pin,
+            )?;
         }
     }
 
-    let mut results: Vec<Vec<Run>> = vec![Vec::new(); options.frameworks.len() * SCENARIOS.len()];
+    // Runs of each (server set, scenario); a round visits every one, the variants of a
+    // framework and scenario one after the other, so drift hits them alike.
+    let mut results: Vec<Vec<Run>> = vec![Vec::new(); servers.len() * SCENARIOS.len()];
     for round in 1..=options.rounds {
         eprintln!("\n==> round {round}/{}", options.rounds);
-        for (fi, &framework) in options.frameworks.iter().enumerate() {
+        for &framework in &options.frameworks {
             for (si, scenario) in SCENARIOS.iter().enumerate() {
-                let s = flat[server(&servers, framework, scenario.kind)];
-                let run = wrk(s, scenario, options.duration, options.connections, pin)?;
-                eprintln!(
-                    "    {:<7} {:<22} {:>9.0} req/s  p50 {:>6.3} ms  p99 {:>6.3} ms",
-                    framework.name(),
-                    scenario.label,
-                    run.rps,
-                    run.p50_ms,
-                    run.p99_ms
-                );
-                results[fi * SCENARIOS.len() + si].push(run);
+                for (index, set) in servers.iter().enumerate() {
+                    if set.framework != framework {
+                        continue;
+                    }
+                    let run = wrk(
+                        set.of(scenario.kind),
+                        scenario,
+                        options.duration,
+                        options.connections,
+                        pin,
+                    )?;
+                    eprintln!(
+                        "    {:<7} {:<6} {:<22} {:>9.0} req/s  p50 {:>6.3} ms  p99 {:>6.3} ms",
+                        framework.name(),
+                        set.variant,
+                        scenario.label,
+                        run.rps,
+                        run.p50_ms,
+                        run.p99_ms
+                    );
+                    results[index * SCENARIOS.len() + si].push(run);
+                }
             }
         }
     }
@@ -260,20 +308,40 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
         options.connections,
         load()
     );
+    let compare = variants.len() > 1;
     println!(
-        "{:<7} {:<22} {:>9} {:>9} {:>9} {:>10} {:>7}",
-        "", "scenario", "req/s", "p50 ms", "p99 ms", "peak RSS", "× bare"
+        "{:<7} {:<6} {:<22} {:>9} {:>9} {:>9} {:>10} {:>7}{}",
+        "",
+        "",
+        "scenario",
+        "req/s",
+        "p50 ms",
+        "p99 ms",
+        "peak RSS",
+        "× bare",
+        if compare { "  after/before" } else { "" }
     );
-    for (fi, &framework) in options.frameworks.iter().enumerate() {
-        let bare_rps = median(results[fi * SCENARIOS.len()].iter().map(|r| r.rps));
+    let rps_of = |index: usize, si: usize| {
+        median(results[index * SCENARIOS.len() + si].iter().map(|r| r.rps))
+    };
+    for (index, set) in servers.iter().enumerate() {
+        let bare_rps = rps_of(index, 0);
         for (si, scenario) in SCENARIOS.iter().enumerate() {
-            let runs = &results[fi * SCENARIOS.len() + si];
-            let rps = median(runs.iter().map(|r| r.rps));
-            let s = flat[server(&servers, framework, scenario.kind)];
-            let hwm = status_kib(s.pid(), "VmHWM:").map_or("?".to_owned(), mib);
+            let runs = &results[index * SCENARIOS.len() + si];
+            let rps = rps_of(index, si);
+            let hwm = status_kib(set.of(scenario.kind).pid(), "VmHWM:").map_or("?".to_owned(), mib);
+            // The "after" row also gives its ratio to the "before" row of the same scenario.
+            let change = servers
+                .iter()
+                .position(|other| other.framework == set.framework && other.variant == "before")
+                .filter(|_| set.variant == "after")
+                .map_or(String::new(), |before| {
+                    format!("  {:>12.2}", rps / rps_of(before, si))
+                });
             println!(
-                "{:<7} {:<22} {:>9.0} {:>9.3} {:>9.3} {:>10} {:>7.2}",
-                framework.name(),
+                "{:<7} {:<6} {:<22} {:>9.0} {:>9.3} {:>9.3} {:>10} {:>7.2}{change}",
+                set.framework.name(),
+                set.variant,
                 scenario.label,
                 rps,
                 median(runs.iter().map(|r| r.p50_ms)),
@@ -285,9 +353,9 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     }
 
     if let Some(seconds) = options.soak {
-        for &framework in &options.frameworks {
-            let s = flat[server(&servers, framework, Kind::Jwt)];
-            soak(framework, s, seconds, options.connections, pin)?;
+        // The soak is of this build only, not of the binaries compared with.
+        for set in servers.iter().filter(|s| s.variant != "before") {
+            soak(set, seconds, options.connections, pin)?;
         }
     }
     drop(servers);
@@ -304,6 +372,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
         soak: None,
         build: true,
         bin_dir: None,
+        against: None,
     };
     let mut args = args.iter();
     while let Some(arg) = args.next() {
@@ -330,6 +399,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
                 options.bin_dir = Some(PathBuf::from(value(arg)?));
                 options.build = false;
             }
+            "--against" => options.against = Some(PathBuf::from(value(arg)?)),
             "--frameworks" => {
                 let list = value(arg)?;
                 options.frameworks = list
@@ -661,23 +731,30 @@ fn mib(kib: u64) -> String {
 }
 
 /// Loads `GET /auth/session` for `seconds`, sampling the server's RSS every few seconds.
-fn soak(
-    framework: Framework,
-    server: &Server,
-    seconds: u64,
-    connections: u32,
-    pin: bool,
-) -> Result<(), String> {
+fn soak(set: &Servers, seconds: u64, connections: u32, pin: bool) -> Result<(), String> {
+    let server = set.of(Kind::Jwt);
     println!(
-        "\nsoak: {} GET /auth/session for {seconds} s, {connections} connections (load: {})",
-        framework.name(),
+        "\nsoak: {} {} GET /auth/session for {seconds} s, {connections} connections (load: {})",
+        set.framework.name(),
+        set.variant,
         load()
     );
     let pid = server.pid();
     let before = status_kib(pid, "VmRSS:");
     let started = Instant::now();
     let samples = thread::scope(|scope| {
-        let load = scope.spawn(|| wrk(server, &SCENARIOS[1], seconds, connections, pin));
+        // Runs of at most `SOAK_RUN` back to back: the examples end a connection at its 60 s
+        // lifetime (a slow-client limit), which wrk would count as errors.
+        let load = scope.spawn(|| -> Result<Vec<Run>, String> {
+            let mut runs = Vec::new();
+            let mut left = seconds;
+            while left > 0 {
+                let run = left.min(SOAK_RUN.as_secs());
+                runs.push(wrk(server, &SCENARIOS[1], run, connections, pin)?);
+                left -= run;
+            }
+            Ok(runs)
+        });
         let mut samples = Vec::new();
         while !load.is_finished() {
             thread::sleep(SOAK_SAMPLE.min(Duration::from_millis(200)));
@@ -692,7 +769,7 @@ fn soak(
             .map_err(|_| "the soak's wrk thread panicked".to_owned())?
             .map(|run| (run, samples))
     });
-    let (run, samples) = samples?;
+    let (runs, samples) = samples?;
     let line: Vec<String> = samples
         .iter()
         .map(|(t, kib)| format!("{t}s {}", mib(*kib)))
@@ -717,8 +794,12 @@ fn soak(
         );
     }
     println!(
-        "  {:.0} req/s, p50 {:.3} ms, p99 {:.3} ms",
-        run.rps, run.p50_ms, run.p99_ms
+        "  {} runs: median {:.0} req/s, p50 {:.3} ms, p99 {:.3} ms (worst run's p99 {:.3} ms)",
+        runs.len(),
+        median(runs.iter().map(|r| r.rps)),
+        median(runs.iter().map(|r| r.p50_ms)),
+        median(runs.iter().map(|r| r.p99_ms)),
+        runs.iter().map(|r| r.p99_ms).fold(0.0, f64::max)
     );
     Ok(())
 }

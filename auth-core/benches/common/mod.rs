@@ -34,13 +34,16 @@ fn credentials(database_sessions: bool) -> CredentialsProvider {
 
 /// The demo's shape with JWT sessions.
 pub(crate) fn jwt_auth() -> Auth {
+    jwt_config().build().expect("config")
+}
+
+/// [`jwt_auth`]'s configuration, to vary.
+pub(crate) fn jwt_config() -> AuthConfig {
     AuthConfig::new()
         .secret(SECRET)
         .base_path("/auth")
         .trust_host(true)
         .provider(credentials(false))
-        .build()
-        .expect("config")
 }
 
 /// The demo's shape with database sessions in `adapter`.

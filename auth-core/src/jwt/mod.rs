@@ -23,6 +23,7 @@ use async_trait::async_trait;
 use http::{HeaderMap, header::AUTHORIZATION};
 use percent_encoding::percent_decode_str;
 
+pub(crate) use claims::Added;
 pub use claims::{CLOCK_TOLERANCE_SECS, Claims, JwtError};
 pub use jwe::{DerivedKey, JweError};
 
@@ -71,15 +72,15 @@ impl JwtKeys {
         ))
     }
 
-    /// [`encode`](Self::encode), also returning the claims the token carries, exactly as
-    /// [`decode`](Self::decode) will read them (`None` when they hold a float, which may not
+    /// [`encode`](Self::encode), also returning what it added to the claims, from which
+    /// [`decode`](Self::decode)'s result is known (`None` when they hold a float, which may not
     /// read back bit for bit).
     pub(crate) fn encode_carrying(
         &self,
         claims: &Claims,
         max_age_secs: i64,
         now_secs: i64,
-    ) -> Result<(String, Option<Claims>), Error> {
+    ) -> Result<(String, Option<claims::Added>), Error> {
         Ok(claims::encode_carrying(
             self.first()?,
             claims,

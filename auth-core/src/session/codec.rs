@@ -7,12 +7,20 @@ use std::sync::Arc;
 use crate::{
     Result,
     error::{Error, ErrorKind},
-    jwt::{CodecDecode, CodecEncode, JwtCodec, JwtError, JwtKeys},
+    jwt::{Added, CodecDecode, CodecEncode, JwtCodec, JwtError, JwtKeys},
     model::Token,
     secret::SecretList,
 };
 
 use super::token_cache::TokenCache;
+
+/// A session token just encoded.
+pub(crate) struct Encoded {
+    /// The cookie value.
+    pub(crate) value: String,
+    /// What the built-in codec added to the claims (to remember the token by).
+    added: Option<Added>,
+}
 
 /// Encodes and decodes session tokens. The salt is the session cookie's name, so a secure and
 /// a plain deployment never read each other's tokens (Auth.js).
@@ -61,29 +69,33 @@ impl TokenCodec {
         secure: bool,
         token: &Token,
         now_ms: i64,
-    ) -> Result<String> {
+    ) -> Result<Encoded> {
         match &self.custom {
-            Some(codec) => {
-                codec
-                    .encode(CodecEncode {
-                        token,
-                        secret: &self.secrets,
-                        salt,
-                        max_age: std::time::Duration::from_secs(self.max_age_secs.unsigned_abs()),
-                    })
-                    .await
-            }
+            Some(codec) => codec
+                .encode(CodecEncode {
+                    token,
+                    secret: &self.secrets,
+                    salt,
+                    max_age: std::time::Duration::from_secs(self.max_age_secs.unsigned_abs()),
+                })
+                .await
+                .map(|value| Encoded { value, added: None }),
             None => {
-                let (encoded, carried) = self.keys(secure).encode_carrying(
+                let (value, added) = self.keys(secure).encode_carrying(
                     token,
                     self.max_age_secs,
                     now_ms.div_euclid(1000),
                 )?;
-                if let Some(claims) = carried {
-                    self.known.put(secure, &encoded, claims);
-                }
-                Ok(encoded)
+                Ok(Encoded { value, added })
             }
+        }
+    }
+
+    /// Remembers that `encoded` was made from `token`, so that its next read skips the
+    /// decryption (built-in codec only; `token` is given up rather than copied).
+    pub(crate) fn remember(&self, secure: bool, encoded: Encoded, token: Token) {
+        if let Some(added) = encoded.added {
+            self.known.put(secure, &encoded.value, added.apply(token));
         }
     }
 

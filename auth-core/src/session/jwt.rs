@@ -8,7 +8,7 @@ use crate::{
     model::{Session, Token},
 };
 
-use super::{Presented, Refresh, SessionAnswer, Sessions, SignedIn};
+use super::{Presented, Refresh, SessionAnswer, Sessions, SignedIn, codec::Encoded};
 
 impl Sessions {
     /// Decodes `raw` and runs the `jwt` callback (with the update's trigger and data) and the
@@ -54,16 +54,25 @@ impl Sessions {
         Ok(Some((session, token)))
     }
 
-    /// The cookies that hold `token` as the session, expiring after `session.max_age`.
-    async fn issue(&self, presented: &Presented<'_>, token: &Token) -> Result<Vec<SetCookie>> {
+    /// The cookies that hold `token` as the session, expiring after `session.max_age`, and the
+    /// encoded token (for [`TokenCodec::remember`](super::codec::TokenCodec::remember)).
+    async fn issue(
+        &self,
+        presented: &Presented<'_>,
+        token: &Token,
+    ) -> Result<(Vec<SetCookie>, Encoded)> {
         let spec = self.cookie(presented.secure);
-        let value = self
+        let encoded = self
             .codec
             .encode(&spec.name, presented.secure, token, presented.now_ms)
             .await?;
-        Ok(presented
-            .cookies
-            .write(spec, &value, self.expires_ms(presented.now_ms), &self.log))
+        let cookies = presented.cookies.write(
+            spec,
+            &encoded.value,
+            self.expires_ms(presented.now_ms),
+            &self.log,
+        );
+        Ok((cookies, encoded))
     }
 
     /// A token that does not decode, or a callback error, is logged as `JWTSessionError` and
@@ -97,12 +106,14 @@ impl Sessions {
             let spec = self.cookie(presented.secure);
             return Ok(SessionAnswer::none(presented.cookies.clear(spec)));
         };
-        let cookies = self.issue(presented, &token).await?;
+        let (cookies, encoded) = self.issue(presented, &token).await?;
         let event = SessionEvent {
             session: &session,
             token: Some(&token),
         };
         log_event(&self.log, "session", self.events.session(event).await);
+        // The browser presents this token next: its read then skips the decryption.
+        self.codec.remember(presented.secure, encoded, token);
         Ok(SessionAnswer {
             session: Some(session),
             cookies,
@@ -151,8 +162,12 @@ impl Sessions {
                 session: None,
             })
             .await?;
-        match &token {
-            Some(token) => self.issue(presented, token).await,
+        match token {
+            Some(token) => {
+                let (cookies, encoded) = self.issue(presented, &token).await?;
+                self.codec.remember(presented.secure, encoded, token);
+                Ok(cookies)
+            }
             None => Ok(presented.cookies.clear(self.cookie(presented.secure))),
         }
     }

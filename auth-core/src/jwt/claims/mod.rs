@@ -41,26 +41,43 @@ pub(crate) fn encode(
     seal(key, claims, now_secs, now_secs.saturating_add(max_age_secs)).0
 }
 
-/// [`encode`], also returning the claims the token carries: exactly what [`decode`] gives back
-/// for it. `None` instead when a claim holds a float, which serde_json's parser does not promise
-/// to read back bit for bit.
+/// [`encode`], also returning what the encoding added to `claims` ([`Added`]): with it, the
+/// caller can tell exactly what [`decode`] will give back for the token without decrypting it.
+/// `None` instead when a claim holds a float, which serde_json's parser does not promise to read
+/// back bit for bit.
 pub(crate) fn encode_carrying(
     key: &DerivedKey,
     claims: &Claims,
     max_age_secs: i64,
     now_secs: i64,
-) -> (String, Option<Claims>) {
+) -> (String, Option<Added>) {
     let exp = now_secs.saturating_add(max_age_secs);
     let (token, jti) = seal(key, claims, now_secs, exp);
-    if claims.values().any(holds_float) {
-        return (token, None);
+    let added = (!claims.values().any(holds_float)).then_some(Added {
+        iat: now_secs,
+        exp,
+        jti,
+    });
+    (token, added)
+}
+
+/// The members [`encode_carrying`] set on the claims it encrypted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Added {
+    iat: i64,
+    exp: i64,
+    jti: String,
+}
+
+impl Added {
+    /// `claims` (the ones given to [`encode_carrying`]) as the token carries them: existing
+    /// members keep their place, new ones follow, the order `Payload` writes.
+    pub(crate) fn apply(self, mut claims: Claims) -> Claims {
+        claims.insert("iat".to_owned(), self.iat.into());
+        claims.insert("exp".to_owned(), self.exp.into());
+        claims.insert("jti".to_owned(), self.jti.into());
+        claims
     }
-    // The order `Payload` writes: existing members keep their place, new ones follow.
-    let mut carried = claims.clone();
-    carried.insert("iat".to_owned(), now_secs.into());
-    carried.insert("exp".to_owned(), exp.into());
-    carried.insert("jti".to_owned(), jti.into());
-    (token, Some(carried))
 }
 
 /// Encrypts `claims` with `iat`, `exp` and a fresh `jti`; returns the token and the `jti`. The
