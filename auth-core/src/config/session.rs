@@ -91,8 +91,8 @@ impl AuthConfig {
         self
     }
 
-    /// How many session tokens the built-in JWE codec remembers (default 1024, about 1 MB
-    /// when full; `0` turns this off).
+    /// How many session tokens the built-in JWE codec remembers (default 1024; each holds one
+    /// token and its claims, about a kilobyte for a typical session; `0` turns this off).
     ///
     /// The JWT strategy re-issues the session cookie on every read, and the browser presents
     /// exactly that token next time. A token this `Auth` issued or already decrypted, equal

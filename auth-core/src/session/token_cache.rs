@@ -19,7 +19,7 @@ use std::{fmt, sync::Mutex};
 
 use crate::{model::Token, secret::constant_time_eq};
 
-/// How many slots [`TokenCache::new`] gets by default: about 1 MB when all are full.
+/// How many slots the cache has by default (`AuthConfig::jwt_cache_slots`).
 pub(crate) const DEFAULT_SLOTS: usize = 1024;
 
 /// How many trailing bytes of a token pick its slot (all inside the base64url tag).
