@@ -44,6 +44,11 @@ impl TokenCache {
         }
     }
 
+    /// Whether the cache has no slots (then nothing is worth copying for it).
+    pub(crate) fn is_off(&self) -> bool {
+        self.slots.is_empty()
+    }
+
     /// The claims of `token` if it is a token this cache holds for this kind of cookie.
     pub(crate) fn get(&self, secure: bool, token: &str) -> Option<Token> {
         let slot = self.slot(token)?;
@@ -144,6 +149,7 @@ mod tests {
     #[test]
     fn no_slots_means_no_cache() {
         let cache = TokenCache::new(0);
+        assert!(cache.is_off() && !TokenCache::new(1).is_off());
         cache.put(false, "some-token-12345678", claims("1"));
         assert_eq!(cache.get(false, "some-token-12345678"), None);
         assert_eq!(cache.get(false, "short"), None);
