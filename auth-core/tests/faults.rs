@@ -206,6 +206,27 @@ fn has_session_cookie(r: &TestResponse) -> bool {
         .any(|c| c.starts_with("authjs.session-token=") && !c.contains("Max-Age=0"))
 }
 
+/// Starts an OIDC sign-in at the fake provider, runs `meanwhile` once the provider has issued
+/// the code, then comes back with it: the callback's answer and how long it took.
+async fn come_back_after(
+    c: &mut Client,
+    idp: &Idp,
+    meanwhile: impl FnOnce(),
+) -> (TestResponse, Duration) {
+    let (_, params) = start(c, "idp", "").await;
+    let code = idp.authorize(&params);
+    meanwhile();
+    let state = params.get("state").cloned().unwrap_or_default();
+    let started = Instant::now();
+    let r = come_back(
+        c,
+        "idp",
+        &[("code", &code), ("state", &state), ("iss", &idp.issuer)],
+    )
+    .await;
+    (r, started.elapsed())
+}
+
 #[tokio::test]
 async fn postgres_stopped_between_the_authorization_redirect_and_the_callback() {
     let _serial = SERIAL.lock().await;
@@ -220,19 +241,7 @@ async fn postgres_stopped_between_the_authorization_redirect_and_the_callback() 
         .build()
         .expect("config");
     let mut c = Client::new(auth);
-    let (_, params) = start(&mut c, "idp", "").await;
-    let code = idp.authorize(&params);
-
-    store.pg.stop();
-    let started = Instant::now();
-    let state = params.get("state").cloned().unwrap_or_default();
-    let r = come_back(
-        &mut c,
-        "idp",
-        &[("code", &code), ("state", &state), ("iss", &idp.issuer)],
-    )
-    .await;
-    let took = started.elapsed();
+    let (r, took) = come_back_after(&mut c, &idp, || store.pg.stop()).await;
     assert_eq!(r.status, StatusCode::FOUND, "{}", r.body);
     assert_eq!(r.location(), Some(error_page("Configuration").as_str()));
     assert!(!has_session_cookie(&r));
@@ -503,18 +512,7 @@ async fn a_slow_identity_provider_is_cut_off_by_the_client_timeout() {
         .expect("config");
     let mut c = Client::new(auth);
     // Discovery is fetched before the token request slows down.
-    let (_, params) = start(&mut c, "idp", "").await;
-    let code = idp.authorize(&params);
-    idp.set_delay(Duration::from_secs(30));
-    let state = params.get("state").cloned().unwrap_or_default();
-    let started = Instant::now();
-    let r = come_back(
-        &mut c,
-        "idp",
-        &[("code", &code), ("state", &state), ("iss", &idp.issuer)],
-    )
-    .await;
-    let took = started.elapsed();
+    let (r, took) = come_back_after(&mut c, &idp, || idp.set_delay(Duration::from_secs(30))).await;
     assert!(
         took >= timeout && took < timeout + Duration::from_secs(3),
         "the answer came after {took:?}, the timeout is {timeout:?}"
@@ -540,18 +538,7 @@ async fn the_default_client_timeout_bounds_a_provider_that_never_answers() {
         .build()
         .expect("config");
     let mut c = Client::new(auth);
-    let (_, params) = start(&mut c, "idp", "").await;
-    let code = idp.authorize(&params);
-    idp.set_delay(Duration::from_secs(60));
-    let state = params.get("state").cloned().unwrap_or_default();
-    let started = Instant::now();
-    let r = come_back(
-        &mut c,
-        "idp",
-        &[("code", &code), ("state", &state), ("iss", &idp.issuer)],
-    )
-    .await;
-    let took = started.elapsed();
+    let (r, took) = come_back_after(&mut c, &idp, || idp.set_delay(Duration::from_secs(60))).await;
     assert!(
         took >= Duration::from_secs(14) && took < Duration::from_secs(20),
         "{took:?}"
