@@ -62,7 +62,7 @@ pub(crate) fn encode_carrying(
 }
 
 /// The members [`encode_carrying`] set on the claims it encrypted.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug)]
 pub(crate) struct Added {
     iat: i64,
     exp: i64,
