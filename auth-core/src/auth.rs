@@ -141,7 +141,7 @@ impl Auth {
         };
         let query = request::parse_query(parts.uri.query());
         if let Some(url) = query.get("callbackUrl")
-            && !is_valid_callback_url(url)
+            && !is_valid_callback_url(url, &origin.url)
         {
             let error = crate::Error::new(
                 crate::ErrorKind::InvalidCallbackUrl,

@@ -276,11 +276,21 @@ impl Callbacks for DefaultCallbacks {}
 /// differently (curl, Python) cannot read another host into it:
 /// `http://ORIGIN\@evil.test/` becomes `http://ORIGIN/@evil.test/`.
 pub fn default_redirect(url: &str, base_url: &str) -> String {
-    // The answer for the origin itself (the callback-url cookie of most requests) is the
-    // origin: no URL parsing.
-    if url == base_url {
-        return base_url.to_owned();
+    // Every request re-checks its callback-url cookie: the origin itself, or a plain URL on
+    // it (`ORIGIN/dashboard?tab=2`, which the parser would give back unchanged), is answered
+    // without parsing. So is a plain path on a plainly written origin (`/dashboard`), joined
+    // as text. `text_shortcuts_give_what_the_parser_gives` holds both to the parser.
+    if url == base_url || crate::origin::is_plain_url_under(url, base_url) {
+        return url.to_owned();
     }
+    if crate::origin::is_plain_path(url) && crate::origin::is_canonical_origin(base_url) {
+        return format!("{base_url}{url}");
+    }
+    parsed_redirect(url, base_url)
+}
+
+/// [`default_redirect`] through the URL parser, for what its text checks cannot settle.
+fn parsed_redirect(url: &str, base_url: &str) -> String {
     let Ok(base) = url::Url::parse(base_url) else {
         return base_url.to_owned();
     };
@@ -320,7 +330,8 @@ pub fn default_redirect(url: &str, base_url: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::default_redirect;
+    use super::{default_redirect, parsed_redirect};
+    use crate::origin::{is_canonical_origin, is_plain_path, is_plain_url_under};
 
     const BASE: &str = "http://app.test:3000";
 
@@ -352,5 +363,92 @@ mod tests {
         for (input, expected) in cases {
             assert_eq!(default_redirect(input, BASE), expected, "{input}");
         }
+    }
+
+    /// Origins and paths around the edges of the text shortcuts: default and zero-led ports,
+    /// numeric and punycode hosts, upper case, dot segments, characters a parser escapes.
+    const ORIGINS: [&str; 20] = [
+        "http://app.test:3000",
+        "http://localhost",
+        "https://a-b.example",
+        "http://127.0.0.1:3999",
+        "http://localhost:80",
+        "https://h:443",
+        "http://h:080",
+        "http://h:",
+        "http://h:99999",
+        "http://127.1",
+        "http://0x7f.0.0.1",
+        "http://1.2.3.4.5",
+        "http://999.1.1.1",
+        "http://2130706433",
+        "http://xn--nxasmq6b",
+        "http://EXAMPLE.com",
+        "http://a..b",
+        "http://h.",
+        "http://[::1]:3000",
+        "http://a_b",
+    ];
+    const PATHS: [&str; 26] = [
+        "/",
+        "/x",
+        "/a/b?c=d&e",
+        "/?",
+        "/a/./b",
+        "/a/../b",
+        "/.",
+        "/..",
+        "/.a",
+        "/a..",
+        "/x?y=/../z",
+        "//evil.test/",
+        "/%2e%2e/",
+        "/a b",
+        "/a'b?c'd",
+        "/a#f",
+        "/a\\b",
+        "/~user/(x)*+,;=:@!$",
+        "/A-Z_0.9",
+        "/a?b?c",
+        "/a|b",
+        "/\u{e9}",
+        "/a^b",
+        "/a`b",
+        "/{x}",
+        "/a\tb",
+    ];
+
+    #[test]
+    fn text_shortcuts_give_what_the_parser_gives() {
+        let mut shortcuts = 0;
+        for origin in ORIGINS {
+            if is_canonical_origin(origin) {
+                let parsed = url::Url::parse(origin).expect("a canonical origin parses");
+                assert_eq!(parsed.origin().ascii_serialization(), origin);
+            }
+            for path in PATHS {
+                let absolute = format!("{origin}{path}");
+                if is_plain_url_under(&absolute, origin) {
+                    shortcuts += 1;
+                    assert_eq!(parsed_redirect(&absolute, origin), absolute);
+                }
+                if is_plain_path(path) && is_canonical_origin(origin) {
+                    assert_eq!(parsed_redirect(path, origin), absolute);
+                }
+                for url in [absolute.as_str(), path] {
+                    assert_eq!(
+                        default_redirect(url, origin),
+                        parsed_redirect(url, origin),
+                        "{url} on {origin}"
+                    );
+                }
+            }
+        }
+        // The shortcut is taken for the plain cases (four origins, ten paths).
+        assert_eq!(shortcuts, 40);
+        assert!(is_plain_url_under(
+            "http://127.0.0.1:3999/dashboard?tab=1",
+            "http://127.0.0.1:3999"
+        ));
     }
 }

@@ -108,8 +108,8 @@ impl<'a> RequestContext<'a> {
         // request until it expires (Auth.js answers 500).
         // The origin itself (the cookie most requests carry) is a valid http(s) URL: only
         // other values are parsed.
-        let candidate = requested
-            .or(cookie_value.filter(|c| *c == parts.origin.url || is_valid_callback_url(c)));
+        let candidate = requested.or(cookie_value
+            .filter(|c| *c == parts.origin.url || is_valid_callback_url(c, &parts.origin.url)));
         let callback_url = match candidate {
             Some(url) => auth.callbacks.redirect(url, &parts.origin.url).await?,
             None => parts.origin.url.clone(),
@@ -188,9 +188,9 @@ impl<'a> RequestContext<'a> {
 }
 
 /// Auth.js's check of a `callbackUrl` from the query or cookie: a `/`-relative path or an
-/// absolute http(s) URL.
-pub(crate) fn is_valid_callback_url(value: &str) -> bool {
-    if value.starts_with('/') {
+/// absolute http(s) URL (one plainly under `origin` needs no parse).
+pub(crate) fn is_valid_callback_url(value: &str, origin: &str) -> bool {
+    if value.starts_with('/') || crate::origin::is_plain_url_under(value, origin) {
         return true;
     }
     url::Url::parse(value).is_ok_and(|u| matches!(u.scheme(), "http" | "https"))

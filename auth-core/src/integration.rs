@@ -225,7 +225,9 @@ where
     N: AsRef<[u8]>,
     V: AsRef<[u8]>,
 {
-    let mut map = HeaderMap::new();
+    let headers = headers.into_iter();
+    // Sized once: a browser sends a dozen headers, which would otherwise grow the map twice.
+    let mut map = HeaderMap::with_capacity(headers.size_hint().0);
     for (name, value) in headers {
         if let (Ok(name), Ok(value)) = (
             HeaderName::from_bytes(name.as_ref()),

@@ -11,7 +11,10 @@
 //!   `proxy_hops` from the right. A list of trusted hosts (`AUTH_TRUSTED_HOSTS`) limits the
 //!   hosts that may result.
 
-use std::net::{Ipv4Addr, Ipv6Addr};
+use std::{
+    borrow::Cow,
+    net::{Ipv4Addr, Ipv6Addr},
+};
 
 use http::{HeaderMap, Uri, header::HOST, uri::Authority};
 
@@ -95,36 +98,45 @@ impl OriginResolver {
             Some(a) => Some(a.as_str()),
             None => headers.get(HOST).and_then(|v| v.to_str().ok()),
         };
-        let (scheme, host) = match &self.trust {
+        let (scheme, host): (Cow<'_, str>, Cow<'_, str>) = match &self.trust {
             HostTrust::Loopback => (
-                uri.scheme_str().unwrap_or("http").to_owned(),
-                own_host().ok_or(OriginError::NoHost)?.to_owned(),
+                Cow::Borrowed(uri.scheme_str().unwrap_or("http")),
+                Cow::Borrowed(own_host().ok_or(OriginError::NoHost)?),
             ),
             HostTrust::Any | HostTrust::List(_) => {
                 let forwarded = self.forwarded(headers);
-                let scheme = forwarded
-                    .proto
-                    .or_else(|| uri.scheme_str().map(str::to_owned))
-                    .unwrap_or_else(|| "http".to_owned());
+                let scheme = match forwarded.proto {
+                    Some(proto) => Cow::Owned(proto),
+                    None => Cow::Borrowed(uri.scheme_str().unwrap_or("http")),
+                };
                 let host = match forwarded.host {
-                    Some(host) => host,
-                    None => own_host().ok_or(OriginError::NoHost)?.to_owned(),
+                    Some(host) => Cow::Owned(host),
+                    None => Cow::Borrowed(own_host().ok_or(OriginError::NoHost)?),
                 };
                 (scheme, host)
             }
         };
-        let scheme = scheme.to_ascii_lowercase();
-        if scheme != "http" && scheme != "https" {
+        let scheme = if scheme.eq_ignore_ascii_case("https") {
+            "https"
+        } else if scheme.eq_ignore_ascii_case("http") {
+            "http"
+        } else {
             return Err(OriginError::NoHost);
-        }
-        let authority: Authority = host.parse().map_err(|_| OriginError::NoHost)?;
-        // Userinfo has no place in an origin and would let a header smuggle another host.
-        // A port that is not a u16 (`host:99999`, `host:`) parses, but names no origin.
-        let bad_port = authority.port_u16().is_none() && authority.as_str() != authority.host();
-        if authority.as_str().contains('@') || authority.host().is_empty() || bad_port {
-            return Err(OriginError::NoHost);
-        }
-        let authority = authority.as_str().to_ascii_lowercase();
+        };
+        let authority = if is_plain_authority(&host) {
+            // What the checks below would let through unchanged, without parsing it.
+            host
+        } else {
+            let authority: Authority = host.parse().map_err(|_| OriginError::NoHost)?;
+            // Userinfo has no place in an origin and would let a header smuggle another
+            // host. A port that is not a u16 (`host:99999`, `host:`) parses, but names no
+            // origin.
+            let bad_port = authority.port_u16().is_none() && authority.as_str() != authority.host();
+            if authority.as_str().contains('@') || authority.host().is_empty() || bad_port {
+                return Err(OriginError::NoHost);
+            }
+            Cow::Owned(authority.as_str().to_ascii_lowercase())
+        };
         if !is_url_host(&authority) {
             return Err(OriginError::NoHost);
         }
@@ -136,8 +148,12 @@ impl OriginResolver {
         if !trusted {
             return Err(OriginError::Untrusted(shorten(&authority, 100)));
         }
+        let mut url = String::with_capacity(scheme.len() + 3 + authority.len());
+        url.push_str(scheme);
+        url.push_str("://");
+        url.push_str(&authority);
         Ok(Origin {
-            url: format!("{scheme}://{authority}"),
+            url,
             https: scheme == "https",
         })
     }
@@ -202,6 +218,26 @@ fn list_values<'h>(headers: &'h HeaderMap, name: &str) -> Vec<&'h str> {
     out
 }
 
+/// Whether `host` is a lower-case name or address with an optional `u16` port
+/// (`127.0.0.1:3000`, `app.example.com`): an authority the parse and checks of
+/// [`OriginResolver::resolve`] keep as it is.
+fn is_plain_authority(host: &str) -> bool {
+    let (name, port) = match host.split_once(':') {
+        Some((name, port)) => (name, Some(port)),
+        None => (host, None),
+    };
+    !name.is_empty()
+        && host.len() <= 255
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-')
+        && port.is_none_or(|port| {
+            !port.is_empty()
+                && port.bytes().all(|b| b.is_ascii_digit())
+                && port.parse::<u16>().is_ok()
+        })
+}
+
 /// Whether a lower-case authority names this machine: `localhost`, `127.0.0.0/8`, `[::1]`.
 pub(crate) fn is_loopback(authority: &str) -> bool {
     let host = host_part(authority);
@@ -246,6 +282,64 @@ fn is_url_host(authority: &str) -> bool {
         return true;
     }
     url::Url::parse(&format!("http://{host}/")).is_ok_and(|u| u.host_str() == Some(host))
+}
+
+/// Whether `url` is `origin` followed by a path (and query) that the WHATWG URL parser keeps as
+/// written, under an origin it writes as given (lower-case name or dotted quad, no default or
+/// zero-led port). Such a URL is its own parsed-and-serialised form and has `origin`'s origin,
+/// so the redirect checks need not parse it; `false` says only "parse to know".
+pub(crate) fn is_plain_url_under(url: &str, origin: &str) -> bool {
+    url.strip_prefix(origin)
+        .is_some_and(|rest| is_plain_path(rest) && is_canonical_origin(origin))
+}
+
+/// A path and optional query, starting with one `/`, of characters no URL parser changes or
+/// reads specially (no `%`, `\`, `'`, `#`, spaces or controls), without `.` or `..` segments.
+pub(crate) fn is_plain_path(rest: &str) -> bool {
+    let bytes = rest.as_bytes();
+    if bytes.first() != Some(&b'/') || bytes.get(1) == Some(&b'/') {
+        return false;
+    }
+    let path = rest.split_once('?').map_or(rest, |(path, _)| path);
+    bytes
+        .iter()
+        .all(|&b| b.is_ascii_alphanumeric() || b"-._~!$&()*+,;=:@/?".contains(&b))
+        && !path
+            .split('/')
+            .any(|segment| segment == "." || segment == "..")
+}
+
+/// Whether a WHATWG URL parser writes `origin` (`scheme://host[:port]`) exactly as given.
+pub(crate) fn is_canonical_origin(origin: &str) -> bool {
+    let (authority, default_port) = if let Some(a) = origin.strip_prefix("http://") {
+        (a, 80)
+    } else if let Some(a) = origin.strip_prefix("https://") {
+        (a, 443)
+    } else {
+        return false;
+    };
+    let (host, port) = match authority.split_once(':') {
+        Some((host, port)) => (host, Some(port)),
+        None => (authority, None),
+    };
+    let port_ok = port.is_none_or(|port| {
+        !port.starts_with('0')
+            && port.bytes().all(|b| b.is_ascii_digit())
+            && port.parse::<u16>().is_ok_and(|p| p != default_port)
+    });
+    let labels_ok = !host.is_empty()
+        && host.split('.').all(|label| {
+            !label.is_empty()
+                && !label.starts_with("xn--")
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        });
+    let last = host.rsplit('.').next().unwrap_or_default();
+    // A last label that is a number makes the host an IPv4 address, which the parser
+    // rewrites unless it is the canonical dotted quad (the only form std reads).
+    let name = !last.bytes().all(|b| b.is_ascii_digit()) && !last.starts_with("0x");
+    port_ok && labels_ok && (name || host.parse::<Ipv4Addr>().is_ok())
 }
 
 /// The host of an authority without its port (`[::1]:3000` → `[::1]`).

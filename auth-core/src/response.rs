@@ -58,7 +58,11 @@ impl AuthResponse {
             Some(s) if s.extra.contains_key("user") || s.extra.contains_key("expires") => {
                 serde_json::to_value(s).and_then(|v| serde_json::to_vec(&v))
             }
-            session => serde_json::to_vec(&session),
+            session => {
+                // A session's JSON is a few hundred bytes: one allocation rather than growing.
+                let mut bytes = Vec::with_capacity(256);
+                serde_json::to_writer(&mut bytes, &session).map(|()| bytes)
+            }
         };
         let body = bytes.map_or(ResponseBody::Json(Value::Null), ResponseBody::JsonBytes);
         Self::new(StatusCode::OK, body)
@@ -104,8 +108,14 @@ impl AuthResponse {
         self
     }
 
-    pub(crate) fn cookies(mut self, cookies: impl IntoIterator<Item = SetCookie>) -> Self {
-        self.cookies.extend(cookies);
+    pub(crate) fn cookies(mut self, cookies: impl Into<Vec<SetCookie>>) -> Self {
+        let cookies = cookies.into();
+        if self.cookies.is_empty() {
+            // Taken whole: the usual case, which needs no second vector.
+            self.cookies = cookies;
+        } else {
+            self.cookies.extend(cookies);
+        }
         self
     }
 

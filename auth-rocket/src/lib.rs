@@ -264,9 +264,19 @@ fn to_http_request<B>(request: &Request<'_>, body: B) -> http::Request<B> {
     build_request(
         request.method().as_str(),
         &request.uri().to_string(),
-        headers.map(|h| (h.name().as_str().to_owned(), h.value().to_owned())),
+        headers.map(|h| (HeaderText(h.name.into_cow()), HeaderText(h.value))),
         body,
     )
+}
+
+/// A header's name or value as Rocket holds it (borrowed from the request), read as bytes:
+/// the core copies it once, into its own header map.
+struct HeaderText<'h>(std::borrow::Cow<'h, str>);
+
+impl AsRef<[u8]> for HeaderText<'_> {
+    fn as_ref(&self) -> &[u8] {
+        self.0.as_bytes()
+    }
 }
 
 /// The core's answer as a Rocket response, every header adjoined (each `Set-Cookie` kept).

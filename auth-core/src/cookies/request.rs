@@ -73,6 +73,8 @@ impl RequestCookies {
             };
             if value.as_bytes().contains(&b'%') {
                 let start = decoded.len();
+                // Decoding never lengthens a value: one allocation for the first, none after.
+                decoded.reserve(value.len());
                 push_decoded(&mut decoded, value);
                 if std::str::from_utf8(&decoded[start..]).is_ok() {
                     pair.value = (start, decoded.len());

@@ -212,3 +212,59 @@ fn only_canonical_dotted_quads_parse_as_ipv4() {
         assert!(other.parse::<Ipv4Addr>().is_err(), "{other}");
     }
 }
+
+/// The checks `resolve` runs on an authority that is not plain: `None` for no origin.
+fn parsed_authority(host: &str) -> Option<String> {
+    let authority: Authority = host.parse().ok()?;
+    let bad_port = authority.port_u16().is_none() && authority.as_str() != authority.host();
+    if authority.as_str().contains('@') || authority.host().is_empty() || bad_port {
+        return None;
+    }
+    Some(authority.as_str().to_ascii_lowercase())
+}
+
+#[test]
+fn plain_authorities_are_what_parsing_them_gives() {
+    let long = "a".repeat(300);
+    let hosts = [
+        "127.0.0.1:3000",
+        "localhost",
+        "app.example.com",
+        "a-b.c:65535",
+        "h:0123",
+        "h:65536",
+        "h:",
+        ":80",
+        "H.example",
+        "u@h",
+        "h:80:81",
+        "[::1]:3000",
+        "h_x",
+        "h%41",
+        "h/x",
+        "",
+        long.as_str(),
+    ];
+    let mut plain = 0;
+    for host in hosts {
+        if is_plain_authority(host) {
+            plain += 1;
+            assert_eq!(parsed_authority(host).as_deref(), Some(host), "{host}");
+        }
+    }
+    assert_eq!(plain, 5, "the plain ones take the shortcut");
+    // Through `resolve`: refused and accepted as before.
+    let r = any();
+    for (host, expected) in [
+        ("h:", None),
+        ("H.Example:8080", Some("http://h.example:8080")),
+        ("u@h", None),
+        ("a-b.c:65535", Some("http://a-b.c:65535")),
+    ] {
+        assert_eq!(
+            url(&r, "/auth/session", &[("host", host)]).as_deref(),
+            expected,
+            "{host}"
+        );
+    }
+}

@@ -73,10 +73,22 @@ impl Added {
     /// `claims` (the ones given to [`encode_carrying`]) as the token carries them: existing
     /// members keep their place, new ones follow, the order `Payload` writes.
     pub(crate) fn apply(self, mut claims: Claims) -> Claims {
-        claims.insert("iat".to_owned(), self.iat.into());
-        claims.insert("exp".to_owned(), self.exp.into());
-        claims.insert("jti".to_owned(), self.jti.into());
+        // A re-issued token already has the three: their values are replaced in place, so no
+        // key is allocated again.
+        set(&mut claims, "iat", self.iat.into());
+        set(&mut claims, "exp", self.exp.into());
+        set(&mut claims, "jti", Value::String(self.jti));
         claims
+    }
+}
+
+/// `claims[key] = value`, as `insert` would leave it (an existing member keeps its place).
+fn set(claims: &mut Claims, key: &str, value: Value) {
+    match claims.get_mut(key) {
+        Some(slot) => *slot = value,
+        None => {
+            claims.insert(key.to_owned(), value);
+        }
     }
 }
 
