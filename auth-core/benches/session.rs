@@ -50,6 +50,16 @@ fn benches(c: &mut Criterion) {
         b.iter(|| runtime.block_on(browser.auth.handle(browser.session_request())));
     });
 
+    // Signed in from a page: the callback-url cookie every request re-checks is a URL on the
+    // origin rather than the origin itself.
+    let from_page = runtime.block_on(common::sign_in_from(common::jwt_auth(), Some(common::PAGE)));
+    c.bench_function(
+        "GET /auth/session, signed in from a page (Auth::handle)",
+        |b| {
+            b.iter(|| runtime.block_on(from_page.auth.handle(from_page.session_request())));
+        },
+    );
+
     // Every read decrypts: what a server that did not issue the token (another instance,
     // Auth.js) does, and the read before the known-token cache.
     let uncached = runtime.block_on(common::sign_in(

@@ -77,9 +77,19 @@ fn browser_headers(cookie: &str) -> HeaderMap {
     headers
 }
 
+/// The page a browser sent to sign in comes back to ([`sign_in_from`]).
+pub(crate) const PAGE: &str = "http://127.0.0.1:3000/protected";
+
 /// Signs in as a browser does (`GET /auth/csrf`, then the credentials form) and keeps the
-/// cookies it would send afterwards.
+/// cookies it would send afterwards; its callback-url cookie is the origin (the sign-in link of
+/// the home page).
 pub(crate) async fn sign_in(auth: Auth) -> Browser {
+    sign_in_from(auth, None).await
+}
+
+/// [`sign_in`] from a page: the form carries `callbackUrl` (a protected page's redirect to the
+/// sign-in page), which the callback-url cookie then holds on every later request.
+pub(crate) async fn sign_in_from(auth: Auth, page: Option<&str>) -> Browser {
     let mut jar: Vec<(String, String)> = Vec::new();
     let keep = |jar: &mut Vec<(String, String)>, response: &http::Response<Bytes>| {
         for value in response.headers().get_all(header::SET_COOKIE) {
@@ -109,7 +119,11 @@ pub(crate) async fn sign_in(auth: Auth) -> Browser {
     keep(&mut jar, &csrf);
     let body: serde_json::Value = serde_json::from_slice(csrf.body()).expect("json");
     let token = body["csrfToken"].as_str().expect("csrfToken").to_owned();
-    let form = format!("username=alice&password=x&csrfToken={token}");
+    let mut form = format!("username=alice&password=x&csrfToken={token}");
+    if let Some(page) = page {
+        form.push_str("&callbackUrl=");
+        form.push_str(&page.replace(':', "%3A").replace('/', "%2F"));
+    }
     let signed = auth
         .handle(
             Request::post("/auth/callback/credentials")
@@ -135,6 +149,17 @@ pub(crate) async fn sign_in(auth: Auth) -> Browser {
     let response = browser.auth.handle(browser.session_request()).await;
     let body = String::from_utf8_lossy(response.body()).into_owned();
     assert!(body.contains("alice@example.com"), "signed in: {body}");
+    if let Some(page) = page {
+        let cookies = browser.headers[header::COOKIE].to_str().expect("ascii");
+        let kept = format!(
+            "authjs.callback-url={}",
+            page.replace(':', "%3A").replace('/', "%2F")
+        );
+        assert!(
+            cookies.contains(&kept),
+            "the callback-url cookie holds {page}: {cookies}"
+        );
+    }
     browser
 }
 
