@@ -106,8 +106,8 @@ impl<'a> RequestContext<'a> {
             .or_else(|| parts.query.get("callbackUrl").map(String::as_str));
         // A callback-url cookie that is not a valid URL is ignored rather than failing every
         // request until it expires (Auth.js answers 500).
-        // The origin itself (the cookie most requests carry) is a valid http(s) URL: only
-        // other values are parsed.
+        // The origin itself, or a plain URL on it (the cookies most requests carry), is a
+        // valid http(s) URL: only other values are parsed.
         let candidate = requested.or(cookie_value
             .filter(|c| *c == parts.origin.url || is_valid_callback_url(c, &parts.origin.url)));
         let callback_url = match candidate {
