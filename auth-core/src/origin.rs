@@ -16,9 +16,17 @@ use std::{
     net::{Ipv4Addr, Ipv6Addr},
 };
 
-use http::{HeaderMap, Uri, header::HOST, uri::Authority};
+use http::{
+    HeaderMap, HeaderName, Uri,
+    header::{FORWARDED, HOST},
+    uri::Authority,
+};
 
 use crate::logger::{Log, WarningCode};
+
+// Named once: a header looked up by its text is parsed on every lookup.
+const X_FORWARDED_HOST: HeaderName = HeaderName::from_static("x-forwarded-host");
+const X_FORWARDED_PROTO: HeaderName = HeaderName::from_static("x-forwarded-proto");
 
 /// A public origin like `https://app.example.com` (no trailing slash).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -160,12 +168,12 @@ impl OriginResolver {
 
     /// The host and scheme the proxies forwarded: `X-Forwarded-*`, else `Forwarded`.
     fn forwarded(&self, headers: &HeaderMap) -> Forwarded {
-        let host = self.pick(headers, "x-forwarded-host");
-        let proto = self.pick(headers, "x-forwarded-proto");
+        let host = self.pick(headers, &X_FORWARDED_HOST);
+        let proto = self.pick(headers, &X_FORWARDED_PROTO);
         if host.is_some() || proto.is_some() {
             return Forwarded { host, proto };
         }
-        let elements = list_values(headers, "forwarded");
+        let elements = list_values(headers, &FORWARDED);
         let Some(element) = elements.get(elements.len().saturating_sub(self.proxy_hops)) else {
             return Forwarded::default();
         };
@@ -191,7 +199,7 @@ impl OriginResolver {
 
     /// The value of a comma-separated forwarded header `proxy_hops` from the right (the
     /// left-most when there are fewer).
-    fn pick(&self, headers: &HeaderMap, name: &str) -> Option<String> {
+    fn pick(&self, headers: &HeaderMap, name: &HeaderName) -> Option<String> {
         let values = list_values(headers, name);
         values
             .get(values.len().saturating_sub(self.proxy_hops))
@@ -207,7 +215,7 @@ struct Forwarded {
 
 /// The non-empty, trimmed comma-separated values of every `name` header, in order. A header
 /// that is not text makes the whole list unusable (`[]`).
-fn list_values<'h>(headers: &'h HeaderMap, name: &str) -> Vec<&'h str> {
+fn list_values<'h>(headers: &'h HeaderMap, name: &HeaderName) -> Vec<&'h str> {
     let mut out = Vec::new();
     for value in headers.get_all(name) {
         let Ok(text) = value.to_str() else {
