@@ -132,18 +132,10 @@ impl OriginResolver {
             return Err(OriginError::NoHost);
         };
         let authority = if is_plain_authority(&host) {
-            // What the checks below would let through unchanged, without parsing it.
+            // What `parsed_authority` would give unchanged, without parsing it.
             host
         } else {
-            let authority: Authority = host.parse().map_err(|_| OriginError::NoHost)?;
-            // Userinfo has no place in an origin and would let a header smuggle another
-            // host. A port that is not a u16 (`host:99999`, `host:`) parses, but names no
-            // origin.
-            let bad_port = authority.port_u16().is_none() && authority.as_str() != authority.host();
-            if authority.as_str().contains('@') || authority.host().is_empty() || bad_port {
-                return Err(OriginError::NoHost);
-            }
-            Cow::Owned(authority.as_str().to_ascii_lowercase())
+            Cow::Owned(parsed_authority(&host).ok_or(OriginError::NoHost)?)
         };
         if !is_url_host(&authority) {
             return Err(OriginError::NoHost);
@@ -226,9 +218,21 @@ fn list_values<'h>(headers: &'h HeaderMap, name: &HeaderName) -> Vec<&'h str> {
     out
 }
 
+/// `host` as an authority, lower-cased; `None` when it is none, or names no origin.
+fn parsed_authority(host: &str) -> Option<String> {
+    let authority: Authority = host.parse().ok()?;
+    // Userinfo has no place in an origin and would let a header smuggle another host. A port
+    // that is not a u16 (`host:99999`, `host:`) parses, but names no origin.
+    let bad_port = authority.port_u16().is_none() && authority.as_str() != authority.host();
+    if authority.as_str().contains('@') || authority.host().is_empty() || bad_port {
+        return None;
+    }
+    Some(authority.as_str().to_ascii_lowercase())
+}
+
 /// Whether `host` is a lower-case name or address with an optional `u16` port
-/// (`127.0.0.1:3000`, `app.example.com`): an authority the parse and checks of
-/// [`OriginResolver::resolve`] keep as it is.
+/// (`127.0.0.1:3000`, `app.example.com`): an authority [`parsed_authority`] gives back as it
+/// is.
 fn is_plain_authority(host: &str) -> bool {
     let (name, port) = match host.split_once(':') {
         Some((name, port)) => (name, Some(port)),

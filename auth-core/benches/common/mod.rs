@@ -122,7 +122,7 @@ pub(crate) async fn sign_in_from(auth: Auth, page: Option<&str>) -> Browser {
     let mut form = format!("username=alice&password=x&csrfToken={token}");
     if let Some(page) = page {
         form.push_str("&callbackUrl=");
-        form.push_str(&page.replace(':', "%3A").replace('/', "%2F"));
+        form.push_str(&form_encoded(page));
     }
     let signed = auth
         .handle(
@@ -151,16 +151,18 @@ pub(crate) async fn sign_in_from(auth: Auth, page: Option<&str>) -> Browser {
     assert!(body.contains("alice@example.com"), "signed in: {body}");
     if let Some(page) = page {
         let cookies = browser.headers[header::COOKIE].to_str().expect("ascii");
-        let kept = format!(
-            "authjs.callback-url={}",
-            page.replace(':', "%3A").replace('/', "%2F")
-        );
+        let kept = format!("authjs.callback-url={}", form_encoded(page));
         assert!(
             cookies.contains(&kept),
             "the callback-url cookie holds {page}: {cookies}"
         );
     }
     browser
+}
+
+/// A URL as a form (and the callback-url cookie) carries it: `:` and `/` escaped.
+fn form_encoded(url: &str) -> String {
+    url.replace(':', "%3A").replace('/', "%2F")
 }
 
 impl Browser {

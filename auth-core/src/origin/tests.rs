@@ -213,16 +213,6 @@ fn only_canonical_dotted_quads_parse_as_ipv4() {
     }
 }
 
-/// The checks `resolve` runs on an authority that is not plain: `None` for no origin.
-fn parsed_authority(host: &str) -> Option<String> {
-    let authority: Authority = host.parse().ok()?;
-    let bad_port = authority.port_u16().is_none() && authority.as_str() != authority.host();
-    if authority.as_str().contains('@') || authority.host().is_empty() || bad_port {
-        return None;
-    }
-    Some(authority.as_str().to_ascii_lowercase())
-}
-
 #[test]
 fn plain_authorities_are_what_parsing_them_gives() {
     let long = "a".repeat(300);
