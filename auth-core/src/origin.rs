@@ -275,22 +275,7 @@ fn is_url_host(authority: &str) -> bool {
     if host.is_empty() || !port.bytes().all(|b| b.is_ascii_digit()) {
         return false;
     }
-    let plain = host
-        .bytes()
-        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-');
-    let last = host
-        .trim_end_matches('.')
-        .rsplit('.')
-        .next()
-        .unwrap_or_default();
-    let numeric =
-        last.bytes().all(|b| b.is_ascii_digit()) || last.starts_with("0x") || last.is_empty();
-    if plain && !numeric {
-        return true;
-    }
-    // The standard library reads only the canonical dotted quad (four decimal parts, none
-    // over 255, no leading zero), so a host it reads is written as the URL parser writes it.
-    if plain && host.parse::<Ipv4Addr>().is_ok() {
+    if is_plain_host(host) {
         return true;
     }
     url::Url::parse(&format!("http://{host}/")).is_ok_and(|u| u.host_str() == Some(host))
@@ -339,6 +324,13 @@ pub(crate) fn is_canonical_origin(origin: &str) -> bool {
             && port.bytes().all(|b| b.is_ascii_digit())
             && port.parse::<u16>().is_ok_and(|p| p != default_port)
     });
+    port_ok && is_plain_host(host)
+}
+
+/// Whether the WHATWG URL parser writes `host` (no port) as given, told from its text alone:
+/// lower-case labels, none empty and none `xn--` (punycode the parser checks), the last one no
+/// number; or a canonical dotted quad. `false` says only "parse to know".
+fn is_plain_host(host: &str) -> bool {
     let labels_ok = !host.is_empty()
         && host.split('.').all(|label| {
             !label.is_empty()
@@ -348,10 +340,11 @@ pub(crate) fn is_canonical_origin(origin: &str) -> bool {
                     .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         });
     let last = host.rsplit('.').next().unwrap_or_default();
-    // A last label that is a number makes the host an IPv4 address, which the parser
-    // rewrites unless it is the canonical dotted quad (the only form std reads).
+    // A last label that is a number makes the host an IPv4 address, which the parser rewrites
+    // unless it is the canonical dotted quad: four decimal parts, none over 255, no leading
+    // zero, the only form the standard library reads.
     let name = !last.bytes().all(|b| b.is_ascii_digit()) && !last.starts_with("0x");
-    port_ok && labels_ok && (name || host.parse::<Ipv4Addr>().is_ok())
+    labels_ok && (name || host.parse::<Ipv4Addr>().is_ok())
 }
 
 /// The host of an authority without its port (`[::1]:3000` → `[::1]`).

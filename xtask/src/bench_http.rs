@@ -225,13 +225,10 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
         .bin_dir
         .clone()
         .unwrap_or_else(|| target.join("release"));
-    let mut variants = vec![("", ours)];
-    if let Some(against) = &options.against {
-        variants = vec![
-            ("before", against.clone()),
-            ("after", variants[0].1.clone()),
-        ];
-    }
+    let variants = match &options.against {
+        Some(against) => vec![("before", against.clone()), ("after", ours)],
+        None => vec![("", ours)],
+    };
 
     // Every server of every framework and variant, started once.
     let mut servers: Vec<Servers> = Vec::new();
