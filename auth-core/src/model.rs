@@ -1,5 +1,7 @@
 //! The data that flows through sign-in and sessions: users, accounts, sessions and JWT claims.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -9,9 +11,12 @@ use serde_json::{Map, Value};
 /// A JSON object: it derefs to the [`Map`] of its claims and converts to and from one, and it
 /// serialises as that object. A `jwt` callback may copy an access token into it, so `Debug`
 /// prints the claim names with every value hidden except the times `iat`, `nbf` and `exp`.
-#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct Token(Map<String, Value>);
+///
+/// Cloning is cheap: clones share one map until one of them is changed (through `DerefMut`),
+/// which then copies it. Each session read hands the remembered claims of its token to the
+/// callbacks this way, without copying them.
+#[derive(Clone, Default, PartialEq)]
+pub struct Token(Arc<Map<String, Value>>);
 
 impl Token {
     /// No claims.
@@ -19,15 +24,21 @@ impl Token {
         Self::default()
     }
 
-    /// The claims as a map.
+    /// The claims as a map (copied only when another clone still shares them).
     pub fn into_map(self) -> Map<String, Value> {
-        self.0
+        Arc::unwrap_or_clone(self.0)
     }
 
     /// The claim `key` as a `T` (`token.get_as::<String>("role")`), or `None` when it is
     /// absent or of another shape.
     pub fn get_as<T: serde::de::DeserializeOwned>(&self, key: &str) -> Option<T> {
         get_as(&self.0, key)
+    }
+
+    /// Whether `self` and `other` are clones that no change has separated: then their claims
+    /// are equal without comparing them.
+    pub(crate) fn is_shared_with(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
     }
 }
 
@@ -41,25 +52,37 @@ impl std::ops::Deref for Token {
 
 impl std::ops::DerefMut for Token {
     fn deref_mut(&mut self) -> &mut Self::Target {
-        &mut self.0
+        Arc::make_mut(&mut self.0)
+    }
+}
+
+impl Serialize for Token {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Token {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Map::deserialize(deserializer).map(Self::from)
     }
 }
 
 impl From<Map<String, Value>> for Token {
     fn from(claims: Map<String, Value>) -> Self {
-        Self(claims)
+        Self(Arc::new(claims))
     }
 }
 
 impl From<Token> for Map<String, Value> {
     fn from(token: Token) -> Self {
-        token.0
+        token.into_map()
     }
 }
 
 impl From<Token> for Value {
     fn from(token: Token) -> Self {
-        Value::Object(token.0)
+        Value::Object(token.into_map())
     }
 }
 
@@ -68,7 +91,7 @@ impl IntoIterator for Token {
     type IntoIter = serde_json::map::IntoIter;
 
     fn into_iter(self) -> Self::IntoIter {
-        self.0.into_iter()
+        self.into_map().into_iter()
     }
 }
 
@@ -83,7 +106,7 @@ impl<'a> IntoIterator for &'a Token {
 
 impl FromIterator<(String, Value)> for Token {
     fn from_iter<I: IntoIterator<Item = (String, Value)>>(iter: I) -> Self {
-        Self(Map::from_iter(iter))
+        Self::from(Map::from_iter(iter))
     }
 }
 
@@ -322,6 +345,29 @@ fn get_as<T: serde::de::DeserializeOwned>(map: &Map<String, Value>, key: &str) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn token_clones_share_claims_until_one_changes() {
+        let mut first = Token::new();
+        first.insert("sub".into(), "1".into());
+        let mut second = first.clone();
+        assert!(second.is_shared_with(&first));
+        second.insert("role".into(), "admin".into());
+        assert!(
+            !second.is_shared_with(&first),
+            "a change separates the clones"
+        );
+        assert_eq!(first.len(), 1, "the other clone keeps its claims");
+        assert_eq!(second.len(), 2);
+        let equal: Token = first.clone().into_iter().collect();
+        assert!(equal == first && !equal.is_shared_with(&first));
+        assert_eq!(
+            serde_json::to_string(&second).expect("json"),
+            r#"{"sub":"1","role":"admin"}"#
+        );
+        let back: Token = serde_json::from_str(r#"{"sub":"1"}"#).expect("token");
+        assert_eq!(back, first);
+    }
 
     #[test]
     fn default_token_drops_absent_fields() {

@@ -111,6 +111,7 @@ impl Prepared {
                 .unwrap_or(crate::session::TOKEN_CACHE_SLOTS),
             max_age_secs: whole_secs(config.session.max_age),
             update_age_secs: whole_secs(config.session.update_age),
+            jwt_update_age_secs: whole_secs(config.jwt.update_age),
             generate_session_token: config.session.generate_session_token.clone(),
             callbacks: callbacks.clone(),
             events: config.events.clone(),

@@ -490,3 +490,104 @@ async fn known_tokens_still_expire_and_must_match_in_full() {
             .is_some_and(|c| c.contains("Max-Age=0"))
     );
 }
+
+/// Counts reads in the token: a `jwt` callback that changes the token on every read.
+struct CountsReads;
+
+#[async_trait]
+impl Callbacks for CountsReads {
+    async fn jwt(&self, params: JwtParams<'_>) -> Result<Option<Token>> {
+        let mut token = params.token;
+        if params.trigger.is_none() {
+            let reads = token.get_as::<i64>("reads").unwrap_or(0);
+            token.insert("reads".into(), json!(reads + 1));
+        }
+        Ok(Some(token))
+    }
+}
+
+/// Deviation (deviations.md, "JWT re-issue throttle"): with `jwt_update_age`, a read of a
+/// young, unchanged token keeps the cookie and reports its expiry; older tokens, tokens the
+/// callback changed and updates are re-issued as by Auth.js.
+#[tokio::test]
+async fn jwt_update_age_keeps_young_unchanged_tokens_and_reissues_the_rest() {
+    const HOUR: i64 = 3_600_000;
+    let at = |millis: i64| {
+        config_at(millis)
+            .jwt_update_age(Duration::from_secs(3600))
+            .build()
+            .expect("config")
+    };
+    let mut c = Client::new(at(NOW));
+    c.sign_in("alice", "wonderland").await;
+    let issued = c.jar["authjs.session-token"].clone();
+
+    // Ten minutes later: the cookie stays, and `expires` is its own (sign-in + 30 days).
+    c.auth = at(NOW + HOUR / 6);
+    let r = c.get("/auth/session").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.json()["expires"], "2026-12-27T05:08:15.000Z");
+    assert_eq!(r.json()["user"]["name"], "Alice");
+    assert_eq!(
+        r.cookie("authjs.session-token"),
+        None,
+        "{:?}",
+        r.set_cookies
+    );
+    let kept = c.auth.keep_alive(&session_headers(&c)).await;
+    assert!(kept.cookies.is_empty() && kept.session.is_some());
+    assert_eq!(c.jar["authjs.session-token"], issued);
+
+    // Two hours later: re-issued, sliding from now.
+    c.auth = at(NOW + 2 * HOUR);
+    let r = c.get("/auth/session").await;
+    assert_eq!(r.json()["expires"], "2026-12-27T07:08:15.000Z");
+    assert!(r.cookie("authjs.session-token").is_some());
+    let claims = decode(&c.jar["authjs.session-token"], SECRET).expect("decodes");
+    assert_eq!(claims["iat"], json!((NOW + 2 * HOUR) / 1000));
+
+    // An update re-issues however young the token is.
+    let csrf = c.csrf().await;
+    let r = c
+        .post_json("/auth/session", &json!({"csrfToken": csrf, "data": {}}))
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.cookie("authjs.session-token").is_some());
+
+    // A `jwt` callback that changes the token gets its change written, however young.
+    let counting = |millis: i64| {
+        config_at(millis)
+            .jwt_update_age(Duration::from_secs(3600))
+            .callbacks(CountsReads)
+            .build()
+            .expect("config")
+    };
+    let mut c = Client::new(counting(NOW));
+    c.sign_in("alice", "wonderland").await;
+    c.auth = counting(NOW + 60_000);
+    let r = c.get("/auth/session").await;
+    assert_eq!(r.json()["expires"], "2026-12-27T05:09:15.000Z");
+    let claims = decode(&c.jar["authjs.session-token"], SECRET).expect("re-issued");
+    assert_eq!(claims["reads"], 1);
+}
+
+/// The request headers of `c`'s browser (its cookies).
+fn session_headers(c: &Client) -> http::HeaderMap {
+    let mut headers = http::HeaderMap::new();
+    headers.insert(http::header::HOST, c.host.parse().expect("host"));
+    headers.insert(
+        http::header::COOKIE,
+        c.cookie_header().parse().expect("cookie"),
+    );
+    headers
+}
+
+#[tokio::test]
+async fn without_jwt_update_age_every_read_reissues() {
+    let mut c = Client::new(config_at(NOW).build().expect("config"));
+    c.sign_in("alice", "wonderland").await;
+    c.auth = config_at(NOW + 1000).build().expect("config");
+    let r = c.get("/auth/session").await;
+    assert!(r.cookie("authjs.session-token").is_some());
+    assert_eq!(r.json()["expires"], "2026-12-27T05:08:16.000Z");
+}

@@ -2,13 +2,15 @@
 //! framework and server setup.
 //!
 //! For each framework (axum, actix-web, poem, Rocket) it builds the example in release mode and
-//! starts it three times on loopback: bare (`EXAMPLE_BARE=1`: only `GET /` answering a
-//! constant), with JWT sessions, and with database sessions on a fresh SQLite file. It signs in
-//! once over HTTP as the demo's credentials user (`alice`) on each of the two real servers,
-//! keeps the cookies a browser would then send (CSRF, callback URL, session), and loads each
-//! scenario with Debian's `wrk` (installed with apt-get when missing): the bare route,
-//! `GET /auth/session`, the home page (which reads the session through the framework's
-//! extractor), `GET /auth/csrf`, and `GET /auth/session` on database sessions. On a machine
+//! starts it four times on loopback: bare (`EXAMPLE_BARE=1`: only `GET /` answering a
+//! constant), with JWT sessions, with JWT sessions re-issued at most once an hour
+//! (`AUTH_JWT_UPDATE_AGE`, an opt-in deviation from Auth.js), and with database sessions on a
+//! fresh SQLite file. It signs in once over HTTP as the demo's credentials user (`alice`) on
+//! each of the three real servers, keeps the cookies a browser would then send (CSRF, callback
+//! URL, session), and loads each scenario with Debian's `wrk` (installed with apt-get when
+//! missing): the bare route, `GET /auth/session`, the home page (which reads the session
+//! through the framework's extractor), `GET /auth/csrf`, `GET /auth/session` with the
+//! once-an-hour re-issue, and `GET /auth/session` on database sessions. On a machine
 //! with two cores or more the servers run on core 0 and `wrk` on core 1 (`taskset`).
 //!
 //! After one warm-up run per scenario, the scenarios run in interleaved rounds (every
@@ -87,13 +89,19 @@ impl Framework {
     }
 }
 
-/// Which of a framework's three servers a scenario loads.
+/// Which of a framework's four servers a scenario loads.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Kind {
     Bare,
     Jwt,
+    /// JWT sessions re-issued at most once an hour (`AUTH_JWT_UPDATE_AGE`, a deviation from
+    /// Auth.js, off by default).
+    JwtUpdateAge,
     Database,
 }
+
+/// The `AUTH_JWT_UPDATE_AGE` of [`Kind::JwtUpdateAge`], in seconds.
+const JWT_UPDATE_AGE_SECS: &str = "3600";
 
 struct Scenario {
     label: &'static str,
@@ -103,7 +111,7 @@ struct Scenario {
     accept: &'static str,
 }
 
-const SCENARIOS: [Scenario; 5] = [
+const SCENARIOS: [Scenario; 6] = [
     Scenario {
         label: "bare GET /",
         kind: Kind::Bare,
@@ -129,6 +137,12 @@ const SCENARIOS: [Scenario; 5] = [
         accept: "*/*",
     },
     Scenario {
+        label: "  jwt_update_age 1 h",
+        kind: Kind::JwtUpdateAge,
+        path: "/auth/session",
+        accept: "*/*",
+    },
+    Scenario {
         label: "db GET /auth/session",
         kind: Kind::Database,
         path: "/auth/session",
@@ -136,13 +150,13 @@ const SCENARIOS: [Scenario; 5] = [
     },
 ];
 
-/// The three servers of one framework from one set of binaries.
+/// The four servers of one framework from one set of binaries.
 struct Servers {
     framework: Framework,
     /// `""`, or `"before"`/`"after"` with `--against`.
     variant: &'static str,
-    /// Bare, JWT and database sessions.
-    by_kind: [Server; 3],
+    /// Bare, JWT, JWT with `jwt_update_age`, and database sessions.
+    by_kind: [Server; 4],
 }
 
 impl Servers {
@@ -150,7 +164,8 @@ impl Servers {
         &self.by_kind[match kind {
             Kind::Bare => 0,
             Kind::Jwt => 1,
-            Kind::Database => 2,
+            Kind::JwtUpdateAge => 2,
+            Kind::Database => 3,
         }]
     }
 }
@@ -241,13 +256,15 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
             let start = |kind: Kind| start_server(&binary, framework, kind, &data, pin);
             let bare = start(Kind::Bare)?;
             let mut jwt = start(Kind::Jwt)?;
+            let mut throttled = start(Kind::JwtUpdateAge)?;
             let mut db = start(Kind::Database)?;
             jwt.cookie = sign_in(jwt.port, "jwt")?;
+            throttled.cookie = sign_in(throttled.port, "jwt")?;
             db.cookie = sign_in(db.port, "database")?;
             servers.push(Servers {
                 framework,
                 variant,
-                by_kind: [bare, jwt, db],
+                by_kind: [bare, jwt, throttled, db],
             });
         }
     }
@@ -450,6 +467,7 @@ fn start_server(
     let label = match kind {
         Kind::Bare => "bare",
         Kind::Jwt => "jwt",
+        Kind::JwtUpdateAge => "jwt-update-age",
         Kind::Database => "database",
     };
     let database = data.join(format!("{}-{label}.db", framework.name()));
@@ -476,6 +494,7 @@ fn start_server(
         .env_remove("AUTH_URL")
         .env_remove("EXAMPLE_BARE")
         .env_remove("AUTH_SESSION_STRATEGY")
+        .env_remove("AUTH_JWT_UPDATE_AGE")
         .stdin(Stdio::null())
         .stdout(log)
         .stderr(log2);
@@ -485,6 +504,9 @@ fn start_server(
         }
         Kind::Database => {
             command.env("AUTH_SESSION_STRATEGY", "database");
+        }
+        Kind::JwtUpdateAge => {
+            command.env("AUTH_JWT_UPDATE_AGE", JWT_UPDATE_AGE_SECS);
         }
         Kind::Jwt => {}
     }

@@ -72,6 +72,9 @@ pub(crate) struct JwtOptions {
     pub(crate) codec: Option<Arc<dyn JwtCodec>>,
     /// Slots of the cache of known session tokens (default 1024; 0 turns it off).
     pub(crate) cache_slots: Option<usize>,
+    /// How old a session token must be before a read re-issues it (default zero: every read,
+    /// as Auth.js).
+    pub(crate) update_age: Duration,
 }
 
 impl fmt::Debug for JwtOptions {
@@ -80,6 +83,7 @@ impl fmt::Debug for JwtOptions {
             .field("max_age", &self.max_age)
             .field("codec", &self.codec.as_ref().map(|_| "custom"))
             .field("cache_slots", &self.cache_slots)
+            .field("update_age", &self.update_age)
             .finish()
     }
 }

@@ -1,4 +1,5 @@
-//! The JWT strategy: the session is the token, re-issued (sliding) on every read.
+//! The JWT strategy: the session is the token, re-issued (sliding) on every read, or with
+//! `jwt_update_age` once the token is that old.
 
 use crate::{
     Result,
@@ -10,6 +11,14 @@ use crate::{
 
 use super::{Presented, Refresh, SessionAnswer, Sessions, SignedIn, codec::Encoded};
 
+/// A session token read and through the callbacks.
+struct Resolved {
+    session: Session,
+    token: Token,
+    /// Whether the read keeps the presented cookie (`jwt_update_age`) instead of re-issuing.
+    keeps_cookie: bool,
+}
+
 impl Sessions {
     /// Decodes `raw` and runs the `jwt` callback (with the update's trigger and data) and the
     /// `session` callback. `Ok(None)` when there is no session or the `jwt` callback ended it.
@@ -19,7 +28,7 @@ impl Sessions {
         raw: &str,
         now_ms: i64,
         why: Refresh<'_>,
-    ) -> Result<Option<(Session, Token)>> {
+    ) -> Result<Option<Resolved>> {
         let salt = &self.cookie(secure).name;
         let Some(decoded) = self.codec.decode(salt, secure, raw, now_ms).await? else {
             return Ok(None);
@@ -28,6 +37,13 @@ impl Sessions {
             Refresh::Read => (None, None),
             Refresh::Update(data) => (Some(JwtTrigger::Update), data),
         };
+        // The cookie's expiry if this read may keep it; a clone (which shares the claims) tells
+        // afterwards whether the callback changed the token.
+        let kept = match why {
+            Refresh::Read => self.kept_cookie_expiry(&decoded, now_ms),
+            Refresh::Update(_) => None,
+        };
+        let before = kept.map(|_| decoded.clone());
         let params = JwtParams {
             token: decoded,
             user: None,
@@ -40,7 +56,9 @@ impl Sessions {
         let Some(token) = self.callbacks.jwt(params).await? else {
             return Ok(None);
         };
-        let default = Session::from_token(&token, iso8601(self.expires_ms(now_ms)));
+        let kept = kept.filter(|_| before.is_some_and(|b| token.is_shared_with(&b)));
+        let expires_ms = kept.unwrap_or_else(|| self.expires_ms(now_ms));
+        let default = Session::from_token(&token, iso8601(expires_ms));
         let session = self
             .callbacks
             .session(SessionParams {
@@ -51,7 +69,24 @@ impl Sessions {
                 trigger: None,
             })
             .await?;
-        Ok(Some((session, token)))
+        Ok(Some(Resolved {
+            session,
+            token,
+            keeps_cookie: kept.is_some(),
+        }))
+    }
+
+    /// With `jwt_update_age`, the expiry of the presented cookie when its token was issued
+    /// less than that long ago (by its `iat`, which must be numeric and not in the future):
+    /// the read then need not re-issue it. `None` re-issues.
+    fn kept_cookie_expiry(&self, token: &Token, now_ms: i64) -> Option<i64> {
+        if self.jwt_update_age_secs <= 0 {
+            return None;
+        }
+        let iat = token.get("iat")?.as_i64()?;
+        let now_secs = now_ms.div_euclid(1000);
+        let young = iat <= now_secs && now_secs < iat.saturating_add(self.jwt_update_age_secs);
+        young.then(|| iat.saturating_mul(1000).saturating_add(self.max_age_ms))
     }
 
     /// The cookies that hold `token` as the session, expiring after `session.max_age`, and the
@@ -102,18 +137,33 @@ impl Sessions {
         let resolved = self
             .resolve_jwt(presented.secure, raw, presented.now_ms, why)
             .await?;
-        let Some((session, token)) = resolved else {
+        let Some(Resolved {
+            session,
+            token,
+            keeps_cookie,
+        }) = resolved
+        else {
             let spec = self.cookie(presented.secure);
             return Ok(SessionAnswer::none(presented.cookies.clear(spec)));
         };
-        let (cookies, encoded) = self.issue(presented, &token).await?;
+        let issued = if keeps_cookie {
+            None
+        } else {
+            Some(self.issue(presented, &token).await?)
+        };
         let event = SessionEvent {
             session: &session,
             token: Some(&token),
         };
         log_event(&self.log, "session", self.events.session(event).await);
-        // The browser presents this token next: its read then skips the decryption.
-        self.codec.remember(presented.secure, encoded, token);
+        let cookies = match issued {
+            Some((cookies, encoded)) => {
+                // The browser presents this token next: its read then skips the decryption.
+                self.codec.remember(presented.secure, encoded, token);
+                cookies
+            }
+            None => Vec::new(),
+        };
         Ok(SessionAnswer {
             session: Some(session),
             cookies,
@@ -128,7 +178,7 @@ impl Sessions {
         now_ms: i64,
     ) -> Option<(Session, Token)> {
         match self.resolve_jwt(secure, raw, now_ms, Refresh::Read).await {
-            Ok(resolved) => resolved,
+            Ok(resolved) => resolved.map(|r| (r.session, r.token)),
             Err(error) => {
                 self.log.debug("no session", || {
                     serde_json::json!({"kind": error.kind().type_name(), "message": error.message()})

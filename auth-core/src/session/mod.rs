@@ -50,6 +50,8 @@ pub(crate) struct Sessions {
     cookie_plain: CookieSpec,
     /// `session.max_age` in milliseconds.
     max_age_ms: i64,
+    /// How old a JWT must be before a read re-issues it, in seconds (0: always).
+    jwt_update_age_secs: i64,
     callbacks: Arc<dyn Callbacks>,
     events: Arc<dyn Events>,
     log: Log,
@@ -71,6 +73,8 @@ pub(crate) struct SessionSetup {
     pub(crate) max_age_secs: i64,
     /// `session.update_age`, in seconds.
     pub(crate) update_age_secs: i64,
+    /// `jwt_update_age`, in seconds (0: every read re-issues).
+    pub(crate) jwt_update_age_secs: i64,
     /// `session.generate_session_token`.
     pub(crate) generate_session_token: Option<Arc<dyn Fn() -> String + Send + Sync>>,
     pub(crate) callbacks: Arc<dyn Callbacks>,
@@ -156,6 +160,7 @@ impl Sessions {
             cookie_secure,
             cookie_plain,
             max_age_ms,
+            jwt_update_age_secs: setup.jwt_update_age_secs,
             callbacks: setup.callbacks,
             events: setup.events,
             log: setup.log,

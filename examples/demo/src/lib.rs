@@ -85,8 +85,9 @@ pub fn config() -> AuthConfig {
 /// The demo app's `Auth`, from the environment: [`config`], plus the store from `DATABASE_URL`
 /// (default [`DEFAULT_DATABASE_URL`], a SQLite file created if missing; `postgres://…` for
 /// PostgreSQL), the session strategy from `AUTH_SESSION_STRATEGY` (`jwt`, the default, or
-/// `database`) and how often database sessions are extended from `AUTH_SESSION_UPDATE_AGE`
-/// (seconds, default a day).
+/// `database`), how often database sessions are extended from `AUTH_SESSION_UPDATE_AGE`
+/// (seconds, default a day) and how old a JWT must be before a read re-issues it from
+/// `AUTH_JWT_UPDATE_AGE` (seconds, default zero: every read, as Auth.js).
 pub async fn auth() -> std::result::Result<Auth, String> {
     auth_from(|name| std::env::var(name).ok()).await
 }
@@ -110,11 +111,11 @@ pub async fn auth_from(
         .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
     let env = get.clone();
     let mut config = config_from(move |name| env(name)).session_strategy(strategy);
-    if let Some(update_age) = get("AUTH_SESSION_UPDATE_AGE").filter(|v| !v.is_empty()) {
-        let secs = update_age
-            .parse()
-            .map_err(|_| format!("AUTH_SESSION_UPDATE_AGE must be seconds, not {update_age:?}"))?;
-        config = config.session_update_age(std::time::Duration::from_secs(secs));
+    if let Some(secs) = seconds(&*get, "AUTH_SESSION_UPDATE_AGE")? {
+        config = config.session_update_age(secs);
+    }
+    if let Some(secs) = seconds(&*get, "AUTH_JWT_UPDATE_AGE")? {
+        config = config.jwt_update_age(secs);
     }
     let config = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         let store = PostgresAdapter::connect(&url)
@@ -129,6 +130,20 @@ pub async fn auth_from(
     };
     tracing::info!(database = %redact_url(&url), ?strategy, "demo store and session strategy");
     config.build().map_err(|e| e.to_string())
+}
+
+/// The variable `name` as a number of seconds, if set and not empty.
+fn seconds(
+    get: &dyn Fn(&str) -> Option<String>,
+    name: &str,
+) -> std::result::Result<Option<std::time::Duration>, String> {
+    let Some(value) = get(name).filter(|v| !v.is_empty()) else {
+        return Ok(None);
+    };
+    let secs = value
+        .parse()
+        .map_err(|_| format!("{name} must be seconds, not {value:?}"))?;
+    Ok(Some(std::time::Duration::from_secs(secs)))
 }
 
 /// A database URL without its password, for logs.
