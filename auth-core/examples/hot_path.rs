@@ -7,7 +7,8 @@
 //! ```
 //!
 //! Scenarios: `session` (`GET /auth/session`, JWT), `session-uncached` (the same with the
-//! known-token cache off: every read decrypts), `session-page` (signed in from a page: the
+//! known-token cache off: every read decrypts), `session-update-age` (the same with
+//! `jwt_update_age` of an hour: the read keeps the cookie), `session-page` (signed in from a page: the
 //! callback-url cookie is a URL on the origin), `check` (`Auth::session`), `csrf`
 //! (`GET /auth/csrf`), `database` (`GET /auth/session` on SQLite in memory). The difference of
 //! two counts (`N` and `0`) divided by `N` is the cost of one request.
@@ -32,6 +33,13 @@ fn main() {
                 common::sign_in(common::database_auth(store)).await
             }
             "session-page" => common::sign_in_from(common::jwt_auth(), Some(common::PAGE)).await,
+            "session-update-age" => {
+                let auth = common::jwt_config()
+                    .jwt_update_age(std::time::Duration::from_secs(3600))
+                    .build()
+                    .expect("config");
+                common::sign_in(auth).await
+            }
             "session-uncached" => {
                 let auth = common::jwt_config()
                     .jwt_cache_slots(0)
