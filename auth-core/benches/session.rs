@@ -1,8 +1,8 @@
 //! The session check, the hottest path of every app, with the headers a browser sends (CSRF
 //! and callback-url cookies included, see `common/mod.rs`): JWE decode and encode, the session
 //! check (`Auth::session`), one `GET /auth/session` through `Auth::handle` (JWT sessions with
-//! the known-token cache and without it, and database sessions on SQLite in memory with the
-//! `sqlite` feature), and `GET /auth/csrf`.
+//! the known-token cache and without it, with `jwt_update_age` (the read keeps its cookie), and
+//! database sessions on SQLite in memory with the `sqlite` feature), and `GET /auth/csrf`.
 //!
 //! Run with `cargo bench -p auth-core` or `cargo xtask bench`.
 
@@ -71,6 +71,26 @@ fn benches(c: &mut Criterion) {
     c.bench_function("GET /auth/session, token cache off (Auth::handle)", |b| {
         b.iter(|| runtime.block_on(uncached.auth.handle(uncached.session_request())));
     });
+
+    // With `jwt_update_age` (an opt-in deviation from Auth.js), a read of a young token keeps
+    // its cookie: no encryption, no `Set-Cookie`.
+    let throttled = runtime.block_on(common::sign_in(
+        common::jwt_config()
+            .jwt_update_age(std::time::Duration::from_secs(3600))
+            .build()
+            .expect("config"),
+    ));
+    let kept = runtime.block_on(throttled.auth.handle(throttled.session_request()));
+    assert!(
+        kept.status().is_success() && !kept.headers().contains_key(http::header::SET_COOKIE),
+        "a young token keeps its cookie"
+    );
+    c.bench_function(
+        "GET /auth/session, jwt_update_age 1 h (Auth::handle)",
+        |b| {
+            b.iter(|| runtime.block_on(throttled.auth.handle(throttled.session_request())));
+        },
+    );
 
     c.bench_function("GET /auth/csrf (Auth::handle)", |b| {
         b.iter(|| runtime.block_on(browser.auth.handle(browser.request("/auth/csrf"))));

@@ -591,3 +591,44 @@ async fn without_jwt_update_age_every_read_reissues() {
     assert!(r.cookie("authjs.session-token").is_some());
     assert_eq!(r.json()["expires"], "2026-12-27T05:08:16.000Z");
 }
+
+/// `jwt_update_age` keeps a cookie only for a numeric `iat` not in the future and a token
+/// valid past its next re-issue (a custom codec's tokens carry whatever claims it likes).
+#[tokio::test]
+async fn jwt_update_age_needs_a_past_iat_and_an_exp_after_the_next_reissue() {
+    use base64::Engine as _;
+    let auth = config_at(NOW)
+        .jwt_codec(PlainCodec)
+        .jwt_update_age(Duration::from_secs(3600))
+        .build()
+        .expect("config");
+    let mut c = Client::new(auth);
+    let iat = NOW / 1000;
+    for (claims, kept) in [
+        (json!({"sub": "1", "iat": iat, "exp": iat + 7200}), true),
+        (json!({"sub": "1", "iat": iat}), true),
+        (json!({"sub": "1"}), false),
+        (json!({"sub": "1", "iat": "yesterday"}), false),
+        (
+            json!({"sub": "1", "iat": iat + 60, "exp": iat + 7200}),
+            false,
+        ),
+        (json!({"sub": "1", "iat": iat, "exp": iat + 3600}), false),
+        (
+            json!({"sub": "1", "iat": iat - 3600, "exp": iat + 7200}),
+            false,
+        ),
+    ] {
+        let token = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .encode(serde_json::to_vec(&claims).expect("json"));
+        c.jar.insert("authjs.session-token".into(), token);
+        let r = c.get("/auth/session").await;
+        assert!(r.json()["user"].is_object(), "{claims}");
+        assert_eq!(
+            r.cookie("authjs.session-token").is_none(),
+            kept,
+            "{claims}: {:?}",
+            r.set_cookies
+        );
+    }
+}

@@ -117,11 +117,11 @@ impl AuthConfig {
     /// every read. Any other read re-issues as usual: an older token, a token the callback
     /// changed or replaced, and every update (`POST /auth/session`).
     ///
-    /// This saves the encryption and the cookie of most reads (about a third of the work of
-    /// a read). A session still slides while it is used: it expires `session_max_age` after
-    /// the last re-issue, which an active user gets at least every `update_age`. So keep
-    /// `update_age` well below `session_max_age`; at or above it, a session lasts
-    /// `session_max_age` from sign-in however it is used.
+    /// This saves the encryption and the cookie of most reads (about half the work of a read).
+    /// A session still slides while it is used: it expires `session_max_age` after the last
+    /// re-issue, which an active user gets at least every `update_age`. `build()` refuses an
+    /// `update_age` that is not shorter than `session_max_age` and [`jwt_max_age`]
+    /// (Self::jwt_max_age) ([`ConfigError::JwtUpdateAgeTooLong`](crate::ConfigError::JwtUpdateAgeTooLong)).
     ///
     /// ```
     /// use std::time::Duration;

@@ -82,6 +82,23 @@ fn lifetimes_are_durations_of_at_least_a_second() {
         base().jwt_max_age(Duration::ZERO).build().err(),
         Some(ConfigError::InvalidDuration("jwt.max_age"))
     );
+    let hour = Duration::from_secs(3600);
+    for too_long in [
+        base().session_max_age(hour).jwt_update_age(hour),
+        base().jwt_max_age(hour).jwt_update_age(hour * 2),
+    ] {
+        assert_eq!(
+            too_long.build().err(),
+            Some(ConfigError::JwtUpdateAgeTooLong)
+        );
+    }
+    assert!(
+        base()
+            .session_max_age(hour)
+            .jwt_update_age(hour - Duration::from_secs(1))
+            .build()
+            .is_ok()
+    );
     assert!(
         base()
             .session_max_age(Duration::from_secs(60))

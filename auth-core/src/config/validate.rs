@@ -24,6 +24,11 @@ impl AuthConfig {
         if self.jwt.max_age.is_some_and(|m| m.as_secs() == 0) {
             return Err(ConfigError::InvalidDuration("jwt.max_age"));
         }
+        let update_age = self.jwt.update_age.as_secs();
+        let token_life = self.jwt.max_age.unwrap_or(self.session.max_age).as_secs();
+        if update_age > 0 && update_age >= token_life.min(self.session.max_age.as_secs()) {
+            return Err(ConfigError::JwtUpdateAgeTooLong);
+        }
         Ok(())
     }
 

@@ -51,6 +51,12 @@ pub enum ConfigError {
     /// A lifetime is shorter than one second (lifetimes are whole seconds on the wire).
     #[error("Configuration: {0} must be at least one second")]
     InvalidDuration(&'static str),
+    /// `jwt_update_age` is not shorter than the session's or the token's lifetime: sessions
+    /// would end before any read re-issued them.
+    #[error(
+        "Configuration: jwt_update_age must be shorter than session.max_age and jwt.max_age, or zero"
+    )]
+    JwtUpdateAgeTooLong,
     /// An OAuth provider has neither an issuer nor this endpoint.
     #[error(
         "InvalidEndpoints: Provider \"{0}\" is missing both `issuer` and `{1}` endpoint config. At least one of them is required"

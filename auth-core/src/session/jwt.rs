@@ -77,15 +77,20 @@ impl Sessions {
     }
 
     /// With `jwt_update_age`, the expiry of the presented cookie when its token was issued
-    /// less than that long ago (by its `iat`, which must be numeric and not in the future):
-    /// the read then need not re-issue it. `None` re-issues.
+    /// less than that long ago (by its `iat`, which must be numeric and not in the future) and
+    /// is valid past then (by its `exp`, if any; `build()` checked the built-in codec's): the
+    /// read then need not re-issue it. `None` re-issues.
     fn kept_cookie_expiry(&self, token: &Token, now_ms: i64) -> Option<i64> {
         if self.jwt_update_age_secs <= 0 {
             return None;
         }
         let iat = token.get("iat")?.as_i64()?;
+        let due = iat.saturating_add(self.jwt_update_age_secs);
         let now_secs = now_ms.div_euclid(1000);
-        let young = iat <= now_secs && now_secs < iat.saturating_add(self.jwt_update_age_secs);
+        let outlives = token
+            .get("exp")
+            .is_none_or(|exp| exp.as_i64().is_some_and(|exp| due < exp));
+        let young = iat <= now_secs && now_secs < due && outlives;
         young.then(|| iat.saturating_mul(1000).saturating_add(self.max_age_ms))
     }
 

@@ -7,7 +7,7 @@
 
 mod support;
 
-use support::{Jar, Reply, Server, form, free_port, json_string};
+use support::{Jar, Server, free_port};
 
 fn env(name: &str) -> String {
     std::env::var(name)
@@ -16,30 +16,6 @@ fn env(name: &str) -> String {
         .unwrap_or_else(|| {
             panic!("{name} is not set: run `cargo xtask ci` or `cargo xtask services`")
         })
-}
-
-fn get(server: &Server, jar: &mut Jar, path: &str) -> Reply {
-    let reply = server.request("GET", path, &[("cookie", &jar.header(path))], "");
-    jar.store(path, &reply);
-    reply
-}
-
-fn post(server: &Server, jar: &mut Jar, path: &str, fields: &[(&str, &str)]) -> Reply {
-    let reply = server.request(
-        "POST",
-        path,
-        &[
-            ("cookie", &jar.header(path)),
-            ("content-type", "application/x-www-form-urlencoded"),
-        ],
-        &form(fields),
-    );
-    jar.store(path, &reply);
-    reply
-}
-
-fn csrf(server: &Server, jar: &mut Jar) -> String {
-    json_string(&get(server, jar, "/auth/csrf").body, "csrfToken").expect("csrf token")
 }
 
 #[test]
@@ -57,24 +33,14 @@ fn two_servers_on_one_postgres_share_sessions_and_the_link_limit() {
 
     // Signed in through A (a session row), the session is read through B.
     let mut jar = Jar::default();
-    let token = csrf(&a, &mut jar);
-    let reply = post(
-        &a,
-        &mut jar,
-        "/auth/callback/credentials",
-        &[
-            ("csrfToken", &token),
-            ("username", "alice"),
-            ("password", "wonderland"),
-        ],
-    );
+    let reply = a.sign_in_alice(&mut jar);
     assert_eq!(reply.status, 302, "{}", a.log());
     let session = jar
         .get("authjs.session-token")
         .expect("a session")
         .to_owned();
     assert_eq!(session.len(), 36, "a database session token: {session}");
-    let through_b = get(&b, &mut jar, "/auth/session");
+    let through_b = b.get_in(&mut jar, "/auth/session");
     assert!(
         through_b.body.contains("\"name\":\"Alice\""),
         "{}",
@@ -83,8 +49,8 @@ fn two_servers_on_one_postgres_share_sessions_and_the_link_limit() {
 
     // Signed out through B, A no longer knows the session (same cookie, row gone).
     let kept = format!("authjs.session-token={session}");
-    let token = csrf(&b, &mut jar);
-    let reply = post(&b, &mut jar, "/auth/signout", &[("csrfToken", &token)]);
+    let token = b.csrf_in(&mut jar);
+    let reply = b.post_in(&mut jar, "/auth/signout", &[("csrfToken", &token)]);
     assert_eq!(reply.status, 302, "{}", b.log());
     let reply = a.request("GET", "/auth/session", &[("cookie", &kept)], "");
     assert!(!reply.body.contains("Alice"), "{}", reply.body);
@@ -96,9 +62,8 @@ fn two_servers_on_one_postgres_share_sessions_and_the_link_limit() {
     for i in 0..6 {
         let server = if i % 2 == 0 { &a } else { &b };
         let mut jar = Jar::default();
-        let token = csrf(server, &mut jar);
-        let reply = post(
-            server,
+        let token = server.csrf_in(&mut jar);
+        let reply = server.post_in(
             &mut jar,
             "/auth/signin/email",
             &[("csrfToken", &token), ("email", &address)],

@@ -148,6 +148,47 @@ impl Server {
             )
         })
     }
+
+    /// `GET path` as a browser with `jar`, which keeps what the answer sets.
+    pub(crate) fn get_in(&self, jar: &mut Jar, path: &str) -> Reply {
+        let reply = self.request("GET", path, &[("cookie", &jar.header(path))], "");
+        jar.store(path, &reply);
+        reply
+    }
+
+    /// A form `POST path` as a browser with `jar`, which keeps what the answer sets.
+    pub(crate) fn post_in(&self, jar: &mut Jar, path: &str, fields: &[(&str, &str)]) -> Reply {
+        let reply = self.request(
+            "POST",
+            path,
+            &[
+                ("cookie", &jar.header(path)),
+                ("content-type", "application/x-www-form-urlencoded"),
+            ],
+            &form(fields),
+        );
+        jar.store(path, &reply);
+        reply
+    }
+
+    /// The CSRF token of `jar`'s browser (`GET /auth/csrf`).
+    pub(crate) fn csrf_in(&self, jar: &mut Jar) -> String {
+        json_string(&self.get_in(jar, "/auth/csrf").body, "csrfToken").expect("csrf token")
+    }
+
+    /// Signs `jar`'s browser in as the demo's credentials user, alice; the callback's answer.
+    pub(crate) fn sign_in_alice(&self, jar: &mut Jar) -> Reply {
+        let token = self.csrf_in(jar);
+        self.post_in(
+            jar,
+            "/auth/callback/credentials",
+            &[
+                ("csrfToken", &token),
+                ("username", "alice"),
+                ("password", "wonderland"),
+            ],
+        )
+    }
 }
 
 impl Drop for Server {
