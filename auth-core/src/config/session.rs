@@ -112,16 +112,18 @@ impl AuthConfig {
     /// A `GET /auth/session` (or [`Auth::keep_alive`](crate::Auth::keep_alive)) whose token has
     /// a numeric `iat` less than `update_age` ago, and whose `jwt` callback returned the token
     /// it was given unchanged, answers without `Set-Cookie`: the browser keeps its cookie, and
-    /// the session's `expires` is that cookie's (`iat` + [`session_max_age`]
-    /// (Self::session_max_age)), not a new one. The `session` callback and event run as on
-    /// every read. Any other read re-issues as usual: an older token, a token the callback
-    /// changed or replaced, and every update (`POST /auth/session`).
+    /// the session's `expires` is that cookie's (`iat` plus
+    /// [`session_max_age`](Self::session_max_age)), not a new one. The `session` callback and
+    /// event run as on every read. Any other read re-issues as usual: an older token, one
+    /// without a numeric `iat` or whose `exp` comes before its next re-issue, a token the
+    /// callback changed or replaced, and every update (`POST /auth/session`).
     ///
     /// This saves the encryption and the cookie of most reads (about half the work of a read).
     /// A session still slides while it is used: it expires `session_max_age` after the last
     /// re-issue, which an active user gets at least every `update_age`. `build()` refuses an
-    /// `update_age` that is not shorter than `session_max_age` and [`jwt_max_age`]
-    /// (Self::jwt_max_age) ([`ConfigError::JwtUpdateAgeTooLong`](crate::ConfigError::JwtUpdateAgeTooLong)).
+    /// `update_age` that is not shorter than `session_max_age` and
+    /// [`jwt_max_age`](Self::jwt_max_age):
+    /// [`ConfigError::JwtUpdateAgeTooLong`](crate::ConfigError::JwtUpdateAgeTooLong).
     ///
     /// ```
     /// use std::time::Duration;
