@@ -16,7 +16,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use support::{Jar, Reply, Server, form, free_port, json_string, split_url};
+use support::{Jar, Server, free_port, split_url};
 
 struct Smtp {
     url: String,
@@ -56,32 +56,11 @@ fn start(smtp: &Smtp, name: &str, extra: &[(&str, &str)]) -> Server {
     Server::start_with(name, free_port(), &env)
 }
 
-fn post(server: &Server, jar: &mut Jar, path: &str, fields: &[(&str, &str)]) -> Reply {
-    let reply = server.request(
-        "POST",
-        path,
-        &[
-            ("cookie", &jar.header(path)),
-            ("content-type", "application/x-www-form-urlencoded"),
-        ],
-        &form(fields),
-    );
-    jar.store(path, &reply);
-    reply
-}
-
-fn get(server: &Server, jar: &mut Jar, path: &str) -> Reply {
-    let reply = server.request("GET", path, &[("cookie", &jar.header(path))], "");
-    jar.store(path, &reply);
-    reply
-}
-
 /// Asks for a link for `to`; returns the link read from the delivered message.
 fn request_link(server: &Server, smtp: &Smtp, to: &str) -> String {
     let mut jar = Jar::default();
-    let csrf = json_string(&get(server, &mut jar, "/auth/csrf").body, "csrfToken").expect("csrf");
-    let reply = post(
-        server,
+    let csrf = server.csrf_in(&mut jar);
+    let reply = server.post_in(
         &mut jar,
         "/auth/signin/email",
         &[
@@ -168,14 +147,14 @@ fn a_magic_link_delivered_over_smtp_signs_in_once() {
     let to = recipient("alice");
     let link = request_link(&server, &smtp, &to);
     let mut jar = Jar::default();
-    let reply = get(&server, &mut jar, &path_of(&link));
+    let reply = server.get_in(&mut jar, &path_of(&link));
     assert_eq!(reply.status, 302, "{}", server.log());
     assert_eq!(
         reply.header("location"),
         Some(format!("{}/protected", server.base_url()).as_str())
     );
     assert!(jar.get("authjs.session-token").is_some());
-    let session = get(&server, &mut jar, "/auth/session");
+    let session = server.get_in(&mut jar, "/auth/session");
     assert!(
         session.body.contains(&format!("\"email\":\"{to}\"")),
         "{}",
@@ -184,7 +163,7 @@ fn a_magic_link_delivered_over_smtp_signs_in_once() {
 
     // The same link again, from another browser: used up.
     let mut other = Jar::default();
-    let replay = get(&server, &mut other, &path_of(&link));
+    let replay = server.get_in(&mut other, &path_of(&link));
     assert_eq!(
         replay.header("location"),
         Some(format!("{}/auth/error?error=Verification", server.base_url()).as_str())
@@ -195,7 +174,7 @@ fn a_magic_link_delivered_over_smtp_signs_in_once() {
     let link = request_link(&server, &smtp, &recipient("mallory"));
     let tampered = link.replace("token=", "token=f");
     let mut jar = Jar::default();
-    let reply = get(&server, &mut jar, &path_of(&tampered));
+    let reply = server.get_in(&mut jar, &path_of(&tampered));
     assert_eq!(
         reply.header("location"),
         Some(format!("{}/auth/error?error=Verification", server.base_url()).as_str())
@@ -210,7 +189,7 @@ fn an_expired_magic_link_is_refused() {
     let link = request_link(&server, &smtp, &recipient("late"));
     thread::sleep(Duration::from_millis(2_100));
     let mut jar = Jar::default();
-    let reply = get(&server, &mut jar, &path_of(&link));
+    let reply = server.get_in(&mut jar, &path_of(&link));
     assert_eq!(
         reply.header("location"),
         Some(format!("{}/auth/error?error=Verification", server.base_url()).as_str())
