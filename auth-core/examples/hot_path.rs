@@ -8,8 +8,8 @@
 //!
 //! Scenarios: `session` (`GET /auth/session`, JWT), `session-uncached` (the same with the
 //! known-token cache off: every read decrypts), `session-update-age` (the same with
-//! `jwt_update_age` of an hour: the read keeps the cookie), `session-page` (signed in from a page: the
-//! callback-url cookie is a URL on the origin), `check` (`Auth::session`), `csrf`
+//! `jwt_update_age` of an hour: the read keeps the cookie), `session-page` (signed in from a
+//! page: the callback-url cookie is a URL on the origin), `check` (`Auth::session`), `csrf`
 //! (`GET /auth/csrf`), `database` (`GET /auth/session` on SQLite in memory). The difference of
 //! two counts (`N` and `0`) divided by `N` is the cost of one request.
 
