@@ -37,13 +37,13 @@ impl Sessions {
             Refresh::Read => (None, None),
             Refresh::Update(data) => (Some(JwtTrigger::Update), data),
         };
-        // The cookie's expiry if this read may keep it; a clone (which shares the claims) tells
-        // afterwards whether the callback changed the token.
-        let kept = match why {
+        // The cookie's expiry if this read may keep it, with a clone (which shares the claims)
+        // that tells afterwards whether the callback changed the token.
+        let keepable = match why {
             Refresh::Read => self.kept_cookie_expiry(&decoded, now_ms),
             Refresh::Update(_) => None,
-        };
-        let before = kept.map(|_| decoded.clone());
+        }
+        .map(|expiry| (expiry, decoded.clone()));
         let params = JwtParams {
             token: decoded,
             user: None,
@@ -56,7 +56,8 @@ impl Sessions {
         let Some(token) = self.callbacks.jwt(params).await? else {
             return Ok(None);
         };
-        let kept = kept.filter(|_| before.is_some_and(|b| token.is_shared_with(&b)));
+        let kept =
+            keepable.and_then(|(expiry, before)| token.is_shared_with(&before).then_some(expiry));
         let expires_ms = kept.unwrap_or_else(|| self.expires_ms(now_ms));
         let default = Session::from_token(&token, iso8601(expires_ms));
         let session = self
