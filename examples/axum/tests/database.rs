@@ -11,7 +11,7 @@ mod support;
 use std::time::Duration;
 
 use auth_core::adapter::{Adapter, PostgresAdapter, SqliteAdapter};
-use support::{Jar, Server, form, free_port, json_string};
+use support::{Jar, Server, free_port};
 
 /// Seconds between two extensions of a session row in these tests.
 const UPDATE_AGE_SECS: u64 = 2;
@@ -46,30 +46,9 @@ fn exercise(name: &str, database_url: &str, adapter: &dyn Adapter) {
         ],
     );
     let mut jar = Jar::default();
-    let get = |jar: &mut Jar, path: &str| {
-        let reply = server.request("GET", path, &[("cookie", &jar.header(path))], "");
-        jar.store(path, &reply);
-        reply
-    };
-    let csrf_reply = get(&mut jar, "/auth/csrf");
-    let csrf = json_string(&csrf_reply.body, "csrfToken").expect("csrf token");
-    let body = form(&[
-        ("csrfToken", &csrf),
-        ("username", "alice"),
-        ("password", "wonderland"),
-    ]);
-    let path = "/auth/callback/credentials";
-    let reply = server.request(
-        "POST",
-        path,
-        &[
-            ("cookie", &jar.header(path)),
-            ("content-type", "application/x-www-form-urlencoded"),
-        ],
-        &body,
-    );
+    let csrf = server.csrf_in(&mut jar);
+    let reply = server.sign_in_alice(&mut jar);
     assert_eq!(reply.status, 302, "{}", server.log());
-    jar.store(path, &reply);
     let token = jar
         .get("authjs.session-token")
         .expect("session cookie")
@@ -81,7 +60,7 @@ fn exercise(name: &str, database_url: &str, adapter: &dyn Adapter) {
     );
     let written = expiry(adapter, &token).expect("sign-in wrote a session row");
 
-    let reply = get(&mut jar, "/auth/session");
+    let reply = server.get_in(&mut jar, "/auth/session");
     assert!(reply.body.contains("\"name\":\"Alice\""), "{}", reply.body);
     assert_eq!(
         expiry(adapter, &token),
@@ -90,7 +69,7 @@ fn exercise(name: &str, database_url: &str, adapter: &dyn Adapter) {
     );
 
     std::thread::sleep(Duration::from_millis(UPDATE_AGE_SECS * 1000 + 300));
-    let reply = get(&mut jar, "/auth/session");
+    let reply = server.get_in(&mut jar, "/auth/session");
     assert!(reply.body.contains("\"name\":\"Alice\""), "{}", reply.body);
     let extended = expiry(adapter, &token).expect("row still there");
     assert!(
@@ -98,16 +77,7 @@ fn exercise(name: &str, database_url: &str, adapter: &dyn Adapter) {
         "extended after update_age: {extended} <= {written}"
     );
 
-    let path = "/auth/signout";
-    let reply = server.request(
-        "POST",
-        path,
-        &[
-            ("cookie", &jar.header(path)),
-            ("content-type", "application/x-www-form-urlencoded"),
-        ],
-        &form(&[("csrfToken", &csrf)]),
-    );
+    let reply = server.post_in(&mut jar, "/auth/signout", &[("csrfToken", &csrf)]);
     assert_eq!(reply.status, 302);
     assert!(
         reply
